@@ -1,0 +1,91 @@
+"""Headless tests of the notebooks' slider callbacks: set a value, check the figure and the readout."""
+import numpy as np
+import pytest
+import torch
+
+import snn_core as sc
+import snn_widgets as sw
+
+
+@pytest.fixture(scope="module")
+def trained():
+    data = sc.make_moons_data(400, 200, noise=0.2, seed=0)
+    torch.manual_seed(0)
+    model = sc.SpikingNeuralNetwork()
+    sc.train(model, data, epochs=150, eval_every=150)
+    return model, data
+
+
+def test_moons_explorer_redraws_for_noise_and_size():
+    e = sw.MoonsExplorer()
+    text = e.update(noise=0.1, n_samples=300)
+    offsets = np.concatenate([c.get_offsets() for c in e.ax.collections])
+    assert len(offsets) == 300 and f"{sc.bayes_accuracy(0.1):.2%}" in text
+    text = e.update(noise=0.3, n_samples=120)
+    assert len(np.concatenate([c.get_offsets() for c in e.ax.collections])) == 120
+    assert f"{sc.bayes_accuracy(0.3):.2%}" in text and "0.30" in e.ax.get_title()
+    with pytest.raises(ValueError, match="noise"):
+        e.update(noise=-1)
+
+
+def test_neuron_explorer_follows_threshold_beta_and_current():
+    e = sw.NeuronExplorer(num_steps=100, step_on=10)
+    text_low = e.update(threshold=1.0, beta=0.9, current=0.3)
+    mem = e.mem_line.get_ydata()
+    _, ref = sc.lif_reference(torch.tensor([0.0] * 10 + [0.3] * 90).view(100, 1, 1), 1.0, 0.9)
+    np.testing.assert_allclose(mem, ref.flatten().numpy(), rtol=0, atol=1e-6)
+    assert list(e.thr_line.get_ydata()) == [1.0, 1.0]
+    n_low = len(e.spk_marks.get_xdata())
+    assert f"<b>{n_low}</b> spikes" in text_low and n_low > 0
+    e.update(threshold=2.0, beta=0.9, current=0.3)
+    assert len(e.spk_marks.get_xdata()) < n_low and list(e.thr_line.get_ydata()) == [2.0, 2.0]
+    e.update(threshold=1.0, beta=0.5, current=0.3)  # leak too strong: the membrane settles at 0.6
+    assert len(e.spk_marks.get_xdata()) == 0 and e.mem_line.get_ydata().max() < 1.0
+    e.update(threshold=1.0, beta=0.9, current=0.8)
+    assert len(e.spk_marks.get_xdata()) > n_low
+
+
+def test_boundary_explorer_redraws_the_same_model(trained):
+    model, data = trained
+    e = sw.BoundaryExplorer(model, data, resolution=50)
+    text = e.update(threshold=1.0, num_steps=25)
+    image = e.image.get_array().copy()
+    _, _, prob = sc.decision_grid(model, data.X_test, 50)
+    np.testing.assert_allclose(image, prob)
+    acc = sc.accuracy(model, data.X_test, data.y_test)
+    assert f"test accuracy <b>{acc:.3f}</b>" in text and "spikes per sample" in text
+    assert len(e.wrong.get_xdata()) == round((1 - acc) * len(data.X_test))
+    text_low = e.update(threshold=0.5, num_steps=5)
+    assert not np.allclose(e.image.get_array(), image) and text_low != text
+    assert "threshold 0.50, 5 steps" in e.ax.get_title()
+    spikes = float(text_low.split("<b>")[2].split("</b>")[0])
+    assert spikes == pytest.approx(sw.spikes_per_sample(model, data.X_test, 5, 0.5), abs=0.05)
+
+
+def test_boundary_explorer_says_when_the_network_is_silent(trained):
+    model, data = trained
+    e = sw.BoundaryExplorer(model, data, resolution=30)
+    assert e.silent.get_text() == ""
+    text = e.update(threshold=1000.0, num_steps=25)
+    assert "silent" in e.silent.get_text() and "<b>0.0</b> spikes per sample" in text
+    assert e.boundary is None and np.ptp(e.image.get_array()) == 0  # a constant probability, no contour
+    e.update(threshold=1.0, num_steps=25)
+    assert e.silent.get_text() == "" and e.boundary is not None
+
+
+def test_spikes_per_sample_counts_every_layer():
+    net = sc.SpikingNeuralNetwork(hidden_sizes=(4, 3), num_steps=6)
+    x = torch.randn(5, 2)
+    total = sum(s.sum().item() for s, _ in net.record(x))
+    assert sw.spikes_per_sample(net, x) == pytest.approx(total / 5)
+
+
+def test_rate_maps_are_rates_per_neuron(trained):
+    model, data = trained
+    xx, yy, rates = sw.rate_maps(model, data.X_test, layer=1, resolution=20)
+    assert rates.shape == (32, 20, 20) and xx.shape == (20, 20)
+    assert rates.min() >= 0 and rates.max() <= 1 and rates.std() > 0
+    point = torch.tensor([[xx[4, 9], yy[4, 9]]], dtype=torch.float32)
+    with torch.no_grad():
+        spk = model.record(point)[1][0]  # [T, 1, 32]
+    np.testing.assert_allclose(rates[:, 4, 9], spk.mean(0)[0].numpy(), atol=1e-6)
