@@ -4,6 +4,8 @@ Each explorer owns one matplotlib Figure and an ``update(**values) -> str`` meth
 of the slider values that redraws the figure in place and returns the readout text. The notebooks
 wire sliders to it with ``show_with_sliders``; the tests call ``update`` directly, with no browser.
 """
+import io
+
 import matplotlib
 import numpy as np
 import torch
@@ -17,11 +19,11 @@ CLASS_CMAP = matplotlib.colors.LinearSegmentedColormap.from_list("moons", [CLASS
 PROB_LEVELS = np.linspace(0, 1, 11)
 
 
-def plot_moons(ax, X, y, size=10, alpha=0.8, label=True):
-    """Scatter a two-moons sample in the two class colours."""
+def plot_moons(ax, X, y, size=10, alpha=0.8, label=True, edgecolor="none"):
+    """Scatter a two-moons sample in the two class colours (edgecolor="k" over a probability map)."""
     X, y = np.asarray(X), np.asarray(y).reshape(-1)
     for c in (0, 1):
-        ax.scatter(*X[y == c].T, s=size, color=CLASS_COLORS[c], alpha=alpha, edgecolors="none",
+        ax.scatter(*X[y == c].T, s=size, color=CLASS_COLORS[c], alpha=alpha, edgecolors=edgecolor, linewidths=0.5,
                    label=f"class {c}" if label else None)
     ax.set_aspect("equal", adjustable="box")
 
@@ -53,6 +55,14 @@ def rate_maps(model, X, layer=0, resolution=60, num_steps=None, threshold=None, 
     return xx, yy, spk.mean(0).T.reshape(-1, resolution, resolution).numpy()
 
 
+def figure_png(figure):
+    """The figure as a PNG display object, whatever matplotlib backend the kernel runs."""
+    from IPython.display import Image
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return Image(buffer.getvalue())
+
+
 def show_with_sliders(explorer, **sliders):
     """Display explorer.figure with the sliders under it; a moved slider redraws the same figure."""
     import ipywidgets as widgets
@@ -62,10 +72,10 @@ def show_with_sliders(explorer, **sliders):
 
     def redraw(_=None):
         readout.value = explorer.update(**{name: s.value for name, s in sliders.items()})
-        handle.update(explorer.figure)
+        handle.update(figure_png(explorer.figure))
 
     readout.value = explorer.update(**{name: s.value for name, s in sliders.items()})
-    handle = display(explorer.figure, display_id=True)
+    handle = display(figure_png(explorer.figure), display_id=True)
     for s in sliders.values():
         s.observe(redraw, names="value")
     display(widgets.VBox([*sliders.values(), readout]))
@@ -140,8 +150,8 @@ class BoundaryExplorer:
         xx, yy, prob = sc.decision_grid(model, data.X_test, resolution)
         self.image, self.boundary = plot_probability(self.ax, xx, yy, prob)
         self.xx, self.yy = xx, yy
-        plot_moons(self.ax, X, y, size=14, alpha=0.9)
-        self.wrong, = self.ax.plot([], [], "o", mfc="none", mec="k", ms=7, mew=1.2, label="misclassified")
+        plot_moons(self.ax, X, y, size=16, alpha=1.0, edgecolor="k")
+        self.wrong, = self.ax.plot([], [], "o", mfc="none", mec="#d55e00", ms=9, mew=1.6, label="misclassified")
         self.silent = self.ax.text(0.5, 0.5, "", transform=self.ax.transAxes, ha="center", va="center",
                                    fontsize=13, color="#d55e00", bbox=dict(facecolor="white", alpha=0.9))
         self.ax.set(xlabel="x1 (standardized)", ylabel="x2 (standardized)", aspect="auto",
@@ -170,3 +180,43 @@ class BoundaryExplorer:
                           f"(Bayes {bayes:.3f})\n{spikes:.1f} spikes per sample")
         return (f"test accuracy <b>{acc:.3f}</b> (Bayes-optimal {bayes:.3f}); "
                 f"<b>{spikes:.1f}</b> spikes per sample")
+
+
+def _numpy(x):
+    return x.detach().cpu().numpy() if isinstance(x, torch.Tensor) else np.asarray(x)
+
+
+def plot_membrane(ax, mem, spk, threshold, cur=None):
+    """One neuron's membrane over time steps, threshold dashed, spikes marked above; returns the spike count."""
+    mem, spk = _numpy(mem).reshape(-1), _numpy(spk).reshape(-1)
+    t = np.arange(len(mem))
+    if cur is not None:  # the same styles as NeuronExplorer, so every membrane trace reads alike
+        ax.step(t, _numpy(cur).reshape(-1), where="post", color="0.5", lw=1, label="input current cur[t]")
+    ax.plot(t, mem, color="#0072b2", lw=1.5, label="membrane mem[t]")
+    ax.axhline(threshold, color="#d55e00", ls="--", lw=1.2, label="threshold")
+    fired = spk > 0
+    ax.plot(t[fired], np.full(fired.sum(), max(mem.max(), threshold) * 1.1), "v", color="#d55e00", ms=6,
+            label="spike")
+    ax.set(xlabel="time step t", ylabel="membrane potential (a.u.)", xlim=(0, len(mem) - 1))
+    return int(fired.sum())
+
+
+def plot_raster(ax, spk, color="k", linewidth=2.0):
+    """A spike raster of spk [T, N]: a tick at (t, n) for each spike of neuron n at step t; returns the count."""
+    spk = _numpy(spk)
+    ax.eventplot([np.flatnonzero(spk[:, n]) for n in range(spk.shape[1])], lineoffsets=np.arange(spk.shape[1]),
+                 linelengths=0.8, linewidths=linewidth, colors=color)
+    ax.set(xlabel="time step t", ylabel="neuron", xlim=(-0.5, spk.shape[0] - 0.5), ylim=(-0.5, spk.shape[1] - 0.5))
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))  # neurons are whole numbers
+    return int((spk > 0).sum())
+
+
+def retrain(explorer, threshold=1.0, num_steps=25, epochs=300, seed=0, progress=None):
+    """Train a fresh SpikingNeuralNetwork(num_steps, threshold) on explorer.data, swap it into the
+    explorer and redraw; returns the readout text. progress: None or sc.train's progress(epoch, history)."""
+    with torch.random.fork_rng():  # seeded weights, and the caller's random stream left as it was
+        torch.manual_seed(seed)
+        model = sc.SpikingNeuralNetwork(num_steps=num_steps, threshold=threshold)
+    sc.train(model, explorer.data, epochs=epochs, seed=seed, eval_every=epochs, progress=progress or False)
+    explorer.model = model
+    return explorer.update(threshold=threshold, num_steps=num_steps)

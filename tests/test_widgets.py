@@ -89,3 +89,57 @@ def test_rate_maps_are_rates_per_neuron(trained):
     with torch.no_grad():
         spk = model.record(point)[1][0]  # [T, 1, 32]
     np.testing.assert_allclose(rates[:, 4, 9], spk.mean(0)[0].numpy(), atol=1e-6)
+
+
+def test_plot_membrane_draws_threshold_spikes_and_current():
+    from matplotlib.figure import Figure
+    cur = torch.tensor([0.0] * 5 + [0.3] * 35).view(40, 1, 1)
+    spk, mem = sc.SpikingNeuron(threshold=1.0, beta=0.9)(cur)
+    ax = Figure().add_subplot()
+    n = sw.plot_membrane(ax, mem, spk, threshold=1.0, cur=cur)  # tensors with a grad_fn are accepted
+    assert n == int(spk.sum()) > 0
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert list(lines["threshold"].get_ydata()) == [1.0, 1.0] and lines["threshold"].get_linestyle() == "--"
+    np.testing.assert_allclose(lines["membrane mem[t]"].get_ydata(), mem.detach().flatten().numpy())
+    np.testing.assert_array_equal(lines["spike"].get_xdata(), np.flatnonzero(spk.detach().flatten().numpy()))
+    assert lines["input current cur[t]"].get_ydata().max() == pytest.approx(0.3)
+    ax2 = Figure().add_subplot()
+    assert sw.plot_membrane(ax2, mem, spk, threshold=5.0) == n and len(ax2.get_lines()) == 3  # no current line
+    assert list({l.get_label(): l for l in ax2.get_lines()}["threshold"].get_ydata()) == [5.0, 5.0]
+
+
+def test_plot_raster_puts_one_tick_per_spike():
+    from matplotlib.figure import Figure
+    spk = (torch.rand(30, 7, generator=torch.Generator().manual_seed(0)) < 0.3).float()
+    ax = Figure().add_subplot()
+    assert sw.plot_raster(ax, spk) == int(spk.sum())
+    rows = ax.collections
+    assert len(rows) == 7
+    for n, row in enumerate(rows):
+        np.testing.assert_array_equal(row.get_positions(), np.flatnonzero(spk[:, n].numpy()))
+        assert row.get_lineoffset() == n
+    assert ax.get_xlabel() == "time step t" and ax.get_ylim() == (-0.5, 6.5)
+    assert sw.plot_raster(Figure().add_subplot(), torch.zeros(10, 3)) == 0  # a silent layer draws no ticks
+
+
+def test_retrain_swaps_a_fresh_model_into_the_explorer(trained):
+    model, data = trained
+    e = sw.BoundaryExplorer(model, data, resolution=30)
+    e.update(threshold=2.0, num_steps=5)
+    image = e.image.get_array().copy()
+    epochs_seen = []
+    text = sw.retrain(e, threshold=2.0, num_steps=5, epochs=40, seed=3,
+                      progress=lambda epoch, hist: epochs_seen.append(epoch))
+    assert epochs_seen == list(range(1, 41))
+    assert e.model is not model and (e.model.threshold, e.model.num_steps) == (2.0, 5)
+    acc = sc.accuracy(e.model, data.X_test, data.y_test)
+    assert f"test accuracy <b>{acc:.3f}</b>" in text and "spikes per sample" in text
+    assert not np.allclose(e.image.get_array(), image) and "threshold 2.00, 5 steps" in e.ax.get_title()
+    torch.manual_seed(3)  # the same seed gives the same weights, built by hand
+    by_hand = sc.SpikingNeuralNetwork(num_steps=5, threshold=2.0)
+    sc.train(by_hand, data, epochs=40, seed=3)
+    for a, b in zip(e.model.parameters(), by_hand.parameters()):
+        torch.testing.assert_close(a, b)
+    state = torch.random.get_rng_state()
+    sw.retrain(e, threshold=1.0, num_steps=3, epochs=2)  # no progress callback; the caller's RNG untouched
+    assert torch.equal(torch.random.get_rng_state(), state) and e.model.num_steps == 3
