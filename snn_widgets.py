@@ -59,12 +59,15 @@ def figure_png(figure):
     """The figure as a PNG display object, whatever matplotlib backend the kernel runs."""
     from IPython.display import Image
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
+    figure.savefig(buffer, format="png", pil_kwargs={"compress_level": 1})  # fast: a slider redraws often
     return Image(buffer.getvalue())
 
 
 def show_with_sliders(explorer, **sliders):
-    """Display explorer.figure with the sliders under it; a moved slider redraws the same figure."""
+    """Display explorer.figure with the sliders under it; a moved slider redraws the same figure.
+
+    Returns the redraw function, for a control that changes the explorer some other way (a retrain).
+    """
     import ipywidgets as widgets
     from IPython.display import display
 
@@ -79,7 +82,7 @@ def show_with_sliders(explorer, **sliders):
     for s in sliders.values():
         s.observe(redraw, names="value")
     display(widgets.VBox([*sliders.values(), readout]))
-    return readout
+    return redraw
 
 
 class MoonsExplorer:
@@ -158,7 +161,9 @@ class BoundaryExplorer:
                     xlim=(xx.min(), xx.max()), ylim=(yy.min(), yy.max()))
         self.ax.legend(loc="lower left", fontsize=8)
         self.figure.colorbar(self.image, cax=self.figure.add_axes((0.84, 0.1, 0.03, 0.76)), label="P(class 1)")
+        self.bayes = sc.bayes_accuracy(data.noise)
 
+    @sc.one_thread()
     def update(self, threshold=None, num_steps=None):
         model, data = self.model, self.data
         threshold = model.threshold if threshold is None else threshold
@@ -175,7 +180,7 @@ class BoundaryExplorer:
         self.wrong.set_data(*data.X_test.numpy()[wrong].T)
         acc, spikes = 1 - wrong.mean(), spikes_per_sample(model, data.X_test, num_steps, threshold)
         self.silent.set_text("silent network: no spikes,\nthe output is the read-out bias" if spikes == 0 else "")
-        bayes = sc.bayes_accuracy(data.noise)
+        bayes = self.bayes
         self.ax.set_title(f"threshold {threshold:.2f}, {num_steps} steps: test accuracy {acc:.3f} "
                           f"(Bayes {bayes:.3f})\n{spikes:.1f} spikes per sample")
         return (f"test accuracy <b>{acc:.3f}</b> (Bayes-optimal {bayes:.3f}); "
