@@ -539,7 +539,7 @@ def main(argv=None):
         image, _ = sw.plot_probability(ax, xx, yy, prob)
         sw.plot_moons(ax, data.X_test[:1000], data.y_test[:1000], size=12, alpha=1.0, edgecolor="k")
         fig.colorbar(image, ax=ax, label="P(class 1)")
-        ax.set(title=f"{a.model} SNN, noise {a.noise}: test accuracy {hist.test_acc[-1]:.3f} "
+        ax.set(title=f"{'LIF' if a.model == 'lif' else 'original'} SNN, noise {a.noise}: test accuracy {hist.test_acc[-1]:.3f} "
                      f"(Bayes {bayes_accuracy(a.noise):.3f})", xlabel="x1 (standardized)",
                ylabel="x2 (standardized)", aspect="auto", xlim=(xx.min(), xx.max()), ylim=(yy.min(), yy.max()))
         ax.legend(loc="lower left", fontsize=8)

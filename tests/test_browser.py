@@ -178,8 +178,12 @@ def _set_slider(page, slider, value, readout_before, readout):
     page.keyboard.press("Control+A")
     page.keyboard.type(str(value))
     page.keyboard.press("Enter")
-    page.wait_for_function("([el, before]) => el.innerText !== before",
-                           arg=[readout.element_handle(), readout_before], timeout=30_000, polling=100)
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    try:
+        page.wait_for_function("([el, before]) => el.innerText !== before",
+                               arg=[readout.element_handle(), readout_before], timeout=30_000, polling=100)
+    except PlaywrightTimeout:
+        raise AssertionError(f"setting the slider to {value} did not change the readout {readout_before!r}") from None
 
 
 def _wait_for_new_figure(cell, before, timeout=30):
@@ -213,18 +217,23 @@ def _check_slider(page, url, home, notebook, moves, readout_pattern):
     return history
 
 
-def test_boundary_sliders_redraw_the_boundary(lab):
+@pytest.fixture
+def page(lab):
+    """A fresh headless Chromium page; the kernels it made are noted for the server's teardown."""
     from playwright.sync_api import sync_playwright
-    url, home, note_kernels = lab
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            history = _check_slider(page, url, home, "04_decision_boundaries.ipynb",
-                                    [("threshold", 0.5), ("num_steps", 3)], re.compile("test accuracy"))
-            note_kernels()
+            yield browser.new_page(viewport={"width": 1400, "height": 1000})
         finally:
+            lab[2]()
             browser.close()
+
+
+def test_boundary_sliders_redraw_the_boundary(lab, page):
+    url, home, _ = lab
+    history = _check_slider(page, url, home, "04_decision_boundaries.ipynb",
+                            [("threshold", 0.5), ("num_steps", 3)], re.compile("test accuracy"))
     texts, images = zip(*history)
     assert len(set(texts)) == 3 and len(set(images)) == 3  # every move changed the readout and the figure
     parse = [re.search(r"test accuracy ([\d.]+).*?([\d.]+) spikes per sample", t) for t in texts]
@@ -233,18 +242,10 @@ def test_boundary_sliders_redraw_the_boundary(lab):
     assert spikes[1] > spikes[0] > spikes[2]  # a lower threshold fires more; 3 steps fire far less than 25
 
 
-def test_dynamics_threshold_slider_changes_the_spike_count(lab):
-    from playwright.sync_api import sync_playwright
-    url, home, note_kernels = lab
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            history = _check_slider(page, url, home, "02_spiking_dynamics.ipynb", [("threshold", 2.0)],
-                                    re.compile(r"\d+ spikes in"))
-            note_kernels()
-        finally:
-            browser.close()
+def test_dynamics_threshold_slider_changes_the_spike_count(lab, page):
+    url, home, _ = lab
+    history = _check_slider(page, url, home, "02_spiking_dynamics.ipynb", [("threshold", 2.0)],
+                            re.compile(r"\d+ spikes in"))
     (before, img_before), (after, img_after) = history
     count = [int(re.search(r"(\d+) spikes in", t).group(1)) for t in (before, after)]
     assert count[1] < count[0] and img_before != img_after
