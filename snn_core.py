@@ -23,6 +23,7 @@ no surrogate, ``randn`` weights), so its defects can be shown rather than told.
 
 ``lif_reference`` is the readable per-step loop written above; ``lif`` runs the same recurrence as
 one autograd Function with a hand-written backward (BPTT), and the tests hold the two equal.
+Importing this module asks glibc to keep freed memory for reuse (see _keep_freed_memory).
 """
 import argparse
 import ctypes
@@ -99,14 +100,14 @@ def _check_choice(name, value, choices):
     return value
 
 
-def _check_input(name, x, ndim, features):
+def _check_input(name, x, ndim, features=None, dtype=None):
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
-    if not x.is_floating_point():
-        raise TypeError(f"{name} must be a floating-point tensor, got dtype {x.dtype}")
-    if x.dim() != ndim or x.shape[-1] != features:
-        want = "[T, B, N]" if ndim == 3 else "[B, N]"
-        raise ValueError(f"{name} must be shaped {want} with N = {features}, got {list(x.shape)}")
+    if not x.is_floating_point() or (dtype is not None and x.dtype != dtype):
+        raise TypeError(f"{name} must be a {dtype or 'floating-point'} tensor, got dtype {x.dtype}")
+    if x.dim() != ndim or (features is not None and x.shape[-1] != features) or 0 in x.shape:
+        want = ("[T, B, N]" if ndim == 3 else "[B, N]") + ("" if features is None else f" with N = {features}")
+        raise ValueError(f"{name} must be a non-empty tensor shaped {want}, got {list(x.shape)}")
     if not torch.isfinite(x).all():
         raise ValueError(f"{name} contains NaN or inf")
     return x
@@ -129,8 +130,14 @@ class _Spike(torch.autograd.Function):
         return grad * SURROGATES[ctx.surrogate](x, ctx.slope), None, None
 
 
+def _check_options(reset, surrogate):
+    _check_choice("reset", reset, RESETS)
+    _check_choice("surrogate", surrogate, (*SURROGATES, None))
+
+
 def spike(x, surrogate="fast_sigmoid", slope=25.0):
     """H(x) with the named surrogate gradient; surrogate=None gives the true Heaviside (no gradient)."""
+    _check_choice("surrogate", surrogate, (*SURROGATES, None))
     if surrogate is None:
         return (x >= 0).to(x.dtype)  # a comparison: no grad_fn, so nothing upstream learns
     return _Spike.apply(x, surrogate, slope)
@@ -138,6 +145,7 @@ def spike(x, surrogate="fast_sigmoid", slope=25.0):
 
 def lif_reference(cur, threshold=1.0, beta=0.9, reset="subtract", surrogate="fast_sigmoid", slope=25.0):
     """The module docstring's recurrence, step by step with plain autograd: cur [T, B, N] -> (spk, mem)."""
+    _check_options(reset, surrogate)
     mem = torch.zeros_like(cur[0])
     spk = torch.zeros_like(cur[0])
     spks, mems = [], []
@@ -207,9 +215,11 @@ class _LIF(torch.autograd.Function):
     def forward(ctx, cur, threshold, beta, reset, surrogate, slope):
         c = _rows(cur.reshape(cur.shape[0], -1))  # [T, M], or [1, M] for a constant current
         shape = (cur.shape[0], c.shape[1])
-        m, s = np.empty(shape, c.dtype), np.empty(shape, c.dtype)  # NumPy's allocator reuses freed pages,
-        real = c.dtype.type  # np.float32 or np.float64          # where torch.empty page-faults afresh
-        ctx.params = real(threshold), real(beta), reset == "subtract", surrogate, real(slope)
+        # NumPy buffers: its allocator reuses freed pages, where torch.empty of this size page-faults afresh
+        m, s = np.empty(shape, c.dtype), np.empty(shape, c.dtype)
+        real = c.dtype.type  # np.float32 or np.float64
+        kernel_surrogate = list(SURROGATES).index(surrogate) if surrogate else -1  # -1: no gradient through spk
+        ctx.params = real(threshold), real(beta), reset == "subtract", kernel_surrogate, real(slope)
         _lif_forward_kernel(c, *ctx.params[:3], m, s)
         mem, spk = torch.from_numpy(m), torch.from_numpy(s)
         ctx.save_for_backward(mem, spk)
@@ -224,18 +234,19 @@ class _LIF(torch.autograd.Function):
     def backward(ctx, grad_spk, grad_mem):
         mem, spk = ctx.saved_tensors  # [T, M]
         threshold, beta, subtract, surrogate, slope = ctx.params
-        if surrogate is None:  # the spikes pass no gradient
-            grad_spk, surrogate = None, "fast_sigmoid"
+        if surrogate < 0:  # the spikes pass no gradient
+            grad_spk = None
         gs, gm = (None if g is None else _rows(g.reshape(mem.shape)) for g in (grad_spk, grad_mem))
         delta = np.empty((mem.shape[0] + 1, mem.shape[1]), mem.numpy().dtype)
         delta[-1] = 0
-        _lif_backward_kernel(mem.numpy(), spk.numpy(), gs, gm, threshold, beta, subtract,
-                             list(SURROGATES).index(surrogate), slope, delta)
+        _lif_backward_kernel(mem.numpy(), spk.numpy(), gs, gm, threshold, beta, subtract, surrogate, slope, delta)
         return torch.from_numpy(delta[:-1]).view(ctx.shape), None, None, None, None, None
 
 
 def lif(cur, threshold=1.0, beta=0.9, reset="subtract", surrogate="fast_sigmoid", slope=25.0):
-    """lif_reference's result (values and gradients), several times faster; CPU float32/64 only."""
+    """lif_reference's result (values and gradients), several times faster: Numba kernels for CPU
+    float32/64 tensors, lif_reference itself for any other."""
+    _check_options(reset, surrogate)
     if cur.device.type != "cpu" or cur.dtype not in (torch.float32, torch.float64):
         return lif_reference(cur, threshold, beta, reset, surrogate, slope)
     return _LIF.apply(cur, threshold, beta, reset, surrogate, slope)
@@ -263,7 +274,7 @@ class SpikingNeuron(nn.Module):
                   self.surrogate, self.slope)
 
     def forward(self, cur, threshold=None):
-        _check_input("current", cur, 3, cur.shape[-1] if isinstance(cur, torch.Tensor) else 0)
+        _check_input("cur", cur, 3)
         return self.run(cur, None if threshold is None else _check_real("threshold", threshold, 0, low_open=True))
 
     def extra_repr(self):
@@ -281,8 +292,9 @@ class SpikingLayer(nn.Module):
         self.neuron = SpikingNeuron(**neuron_options)
 
     def forward(self, x, threshold=None):
-        _check_input("x", x, 3, self.linear.in_features)
-        return self.neuron(self.linear(x), threshold)
+        _check_input("x", x, 3, self.linear.in_features, self.linear.weight.dtype)
+        threshold = None if threshold is None else _check_real("threshold", threshold, low=0, low_open=True)
+        return self.neuron.run(self.linear(x), threshold)
 
 
 class SpikingNeuralNetwork(nn.Module):
@@ -297,7 +309,7 @@ class SpikingNeuralNetwork(nn.Module):
         super().__init__()
         if isinstance(hidden_sizes, Integral) or not hasattr(hidden_sizes, "__len__") or not len(hidden_sizes):
             raise ValueError(f"hidden_sizes must be a non-empty sequence of positive integers, got {hidden_sizes!r}")
-        sizes = [_check_int("input_size", input_size)] + [_check_int("hidden_sizes[i]", h) for h in hidden_sizes]
+        sizes = [_check_int("input_size", input_size)] + [_check_int(f"hidden_sizes[{i}]", h) for i, h in enumerate(hidden_sizes)]
         self.num_steps = _check_int("num_steps", num_steps)
         self.layers = nn.ModuleList(
             SpikingLayer(n_in, n_out, bias=bias, threshold=threshold, beta=beta, reset=reset, surrogate=surrogate,
@@ -310,7 +322,7 @@ class SpikingNeuralNetwork(nn.Module):
         return self.layers[0].neuron.threshold
 
     def _checked(self, x, num_steps, threshold):
-        _check_input("x", x, 2, self.layers[0].linear.in_features)
+        _check_input("x", x, 2, self.layers[0].linear.in_features, self.readout.weight.dtype)
         steps = self.num_steps if num_steps is None else _check_int("num_steps", num_steps)
         if threshold is not None:
             threshold = _check_real("threshold", threshold, low=0, low_open=True)
@@ -425,16 +437,21 @@ def _loss_and_correct(logits, y):
     return F.cross_entropy(logits, target), (logits.argmax(1) == target).float().mean()
 
 
-def _check_model_data(model, data):
+def _check_model(model):
     if not isinstance(model, SpikingNeuralNetwork):
         raise TypeError(f"model must be a SpikingNeuralNetwork, got {type(model).__name__}")
+
+
+def _check_model_data(model, data):
+    _check_model(model)
     if not isinstance(data, MoonsData):
         raise TypeError(f"data must be MoonsData (from make_moons_data), got {type(data).__name__}")
 
 
 @one_thread()
 def train(model, data, epochs=300, lr=0.01, batch_size=None, seed=None, eval_every=1, progress=False):
-    """Adam on binary cross-entropy; full batch unless batch_size is given (shuffled with seed).
+    """Adam on binary cross-entropy (cross-entropy if output_size > 1); full batch unless batch_size
+    is given (shuffled with seed).
 
     Test accuracy is measured every eval_every epochs and after the last. progress: False, True
     (print ten lines), or a function called after every epoch as progress(epoch, history).
@@ -469,8 +486,8 @@ def train(model, data, epochs=300, lr=0.01, batch_size=None, seed=None, eval_eve
         if callable(progress):
             progress(epoch, hist)
         elif progress and (epoch % max(1, epochs // 10) == 0 or epoch == epochs):
-            print(f"epoch {epoch:4d}  loss {hist.loss[-1]:.4f}  train {hist.train_acc[-1]:.3f}  "
-                  f"test {hist.test_acc[-1]:.3f} (epoch {hist.test_epochs[-1]})")
+            tested = f"  test {hist.test_acc[-1]:.3f} (epoch {hist.test_epochs[-1]})" if hist.test_acc else ""
+            print(f"epoch {epoch:4d}  loss {hist.loss[-1]:.4f}  train {hist.train_acc[-1]:.3f}{tested}")
     return hist
 
 
@@ -478,25 +495,35 @@ def train(model, data, epochs=300, lr=0.01, batch_size=None, seed=None, eval_eve
 @torch.no_grad()
 def accuracy(model, X, y, num_steps=None, threshold=None):
     """Fraction of X classified as y (y [n, 1] in {0, 1})."""
+    _check_model(model)
+    if not isinstance(y, torch.Tensor) or y.shape != (len(X), 1):
+        raise ValueError(f"y must be a tensor of labels shaped [{len(X)}, 1], got {getattr(y, 'shape', type(y))}")
     model.eval()
     logits = model(X, num_steps, threshold)
     return float(_loss_and_correct(logits, y.to(logits.dtype))[1])
 
 
-@one_thread()
-@torch.no_grad()
-def decision_grid(model, X, resolution=100, num_steps=None, threshold=None, margin=0.5):
-    """P(class 1) on a resolution x resolution grid covering X: (xx, yy, prob), numpy [res, res] each."""
-    resolution = _check_int("resolution", resolution, 2)
+def grid_points(X, resolution=100, margin=0.5):
+    """A resolution x resolution lattice covering X plus margin: xx, yy numpy [res, res], points [res * res, 2]."""
+    resolution, margin = _check_int("resolution", resolution, 2), _check_real("margin", margin, low=0)
     _check_input("X", X, 2, 2)
     lo, hi = X.min(0).values - margin, X.max(0).values + margin
     xs, ys = (torch.linspace(float(lo[i]), float(hi[i]), resolution) for i in (0, 1))
     yy, xx = torch.meshgrid(ys, xs, indexing="ij")
+    return xx.numpy(), yy.numpy(), torch.stack([xx.reshape(-1), yy.reshape(-1)], 1)
+
+
+@one_thread()
+@torch.no_grad()
+def decision_grid(model, X, resolution=100, num_steps=None, threshold=None, margin=0.5):
+    """P(class 1) on grid_points(X, resolution, margin): (xx, yy, prob), numpy [res, res] each."""
+    _check_model(model)
+    xx, yy, points = grid_points(X, resolution, margin)
     model.eval()
-    points = torch.stack([xx.reshape(-1), yy.reshape(-1)], 1)
     # in chunks of 1000: [T, 1000, N] buffers stay in cache and get reused (twice as fast as one 10k batch)
     logits = torch.cat([model(chunk, num_steps, threshold) for chunk in points.split(1000)])
-    return xx.numpy(), yy.numpy(), torch.sigmoid(logits[:, 0]).reshape(resolution, resolution).numpy()
+    prob = torch.sigmoid(logits[:, 0]) if logits.shape[1] == 1 else torch.softmax(logits, 1)[:, 1]
+    return xx, yy, prob.reshape(xx.shape).numpy()
 
 
 # --- command line ---------------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ import snn_core as sc
 CLASS_COLORS = ("#0072b2", "#e69f00")  # Okabe-Ito blue and orange: class 0 and class 1, in every notebook
 CLASS_CMAP = matplotlib.colors.LinearSegmentedColormap.from_list("moons", [CLASS_COLORS[0], "#f7f7f7",
                                                                            CLASS_COLORS[1]])
-PROB_LEVELS = np.linspace(0, 1, 11)
 
 
 def plot_moons(ax, X, y, size=10, alpha=0.8, label=True, edgecolor="none"):
@@ -32,12 +31,12 @@ def plot_probability(ax, xx, yy, prob):
     """P(class 1) as an image (diverging around 0.5) with the 0.5 contour as the decision boundary."""
     image = ax.imshow(prob, origin="lower", extent=(xx.min(), xx.max(), yy.min(), yy.max()), cmap=CLASS_CMAP,
                       vmin=0, vmax=1, aspect="auto", interpolation="bilinear")
-    boundary = ax.contour(xx, yy, prob, levels=[0.5], colors="k", linewidths=1.2) if _crosses_half(prob) else None
-    return image, boundary
+    return image, _boundary(ax, xx, yy, prob)
 
 
-def _crosses_half(prob):
-    return prob.min() < 0.5 < prob.max()
+def _boundary(ax, xx, yy, prob):
+    """The P = 0.5 contour, or None where the probability never crosses 0.5 (a silent network)."""
+    return ax.contour(xx, yy, prob, levels=[0.5], colors="k", linewidths=1.2) if prob.min() < 0.5 < prob.max() else None
 
 
 @torch.no_grad()
@@ -49,8 +48,10 @@ def spikes_per_sample(model, X, num_steps=None, threshold=None):
 @torch.no_grad()
 def rate_maps(model, X, layer=0, resolution=60, num_steps=None, threshold=None, margin=0.5):
     """Each hidden neuron's firing rate over the input plane: (xx, yy, rates [N, res, res])."""
-    xx, yy, _ = sc.decision_grid(model, X, resolution, num_steps, threshold, margin)
-    grid = torch.tensor(np.stack([xx.ravel(), yy.ravel()], 1), dtype=torch.float32)
+    layer = sc._check_int("layer", layer, low=0)
+    if layer >= len(model.layers):
+        raise ValueError(f"layer must be below the model's {len(model.layers)} hidden layers, got {layer}")
+    xx, yy, grid = sc.grid_points(X, resolution, margin)
     spk = model.record(grid, num_steps, threshold)[layer][0]  # [T, res*res, N]
     return xx, yy, spk.mean(0).T.reshape(-1, resolution, resolution).numpy()
 
@@ -172,8 +173,7 @@ class BoundaryExplorer:
         self.image.set_data(prob)
         if self.boundary is not None:
             self.boundary.remove()
-        self.boundary = (self.ax.contour(self.xx, self.yy, prob, levels=[0.5], colors="k", linewidths=1.2)
-                         if _crosses_half(prob) else None)
+        self.boundary = _boundary(self.ax, self.xx, self.yy, prob)
         with torch.no_grad():
             pred = (model(data.X_test, num_steps, threshold) > 0).float()
         wrong = (pred != data.y_test)[:, 0].numpy()

@@ -1,5 +1,6 @@
 """Unit tests for snn_core: the LIF model, its fast path, the original design, data and training."""
 import math
+import zlib
 
 import numpy as np
 import pytest
@@ -50,8 +51,9 @@ def test_long_traces_match_plain_python(engine, reset, cur, threshold, beta):
     assert spk.flatten().tolist() == spks
 
 
-def test_spike_fires_at_exactly_threshold():
-    spk, _ = SpikingNeuron(threshold=1.0)(torch.ones(1, 1, 1))
+@pytest.mark.parametrize("engine", ENGINES)
+def test_spike_fires_at_exactly_threshold(engine):
+    spk, _ = SpikingNeuron(threshold=1.0, engine=engine)(torch.ones(1, 1, 1))
     assert spk.item() == 1.0  # H(0) = 1, as the original's mem >= threshold
 
 
@@ -108,7 +110,7 @@ def test_no_surrogate_means_no_gradient_through_spikes():
     ((13, 100, 2), 0.25, 0.5, 1.0)])
 @pytest.mark.parametrize("dtype,grad_tol", [(torch.float32, 1e-5), (torch.float64, 1e-12)])
 def test_fast_path_equals_reference(reset, surrogate, shape, threshold, beta, slope, dtype, grad_tol):
-    gen = torch.Generator().manual_seed(hash((reset, surrogate, shape)) % 2**31)
+    gen = torch.Generator().manual_seed(zlib.crc32(repr((reset, surrogate, shape)).encode()))
     base = torch.randn(shape, generator=gen, dtype=dtype) * threshold + 0.6 * threshold
     weights = [torch.randn(shape, generator=gen, dtype=dtype) for _ in range(2)]
     results = []
@@ -322,6 +324,9 @@ def test_progress_callback_and_printing(capsys):
     assert seen == [(1, 1), (2, 2), (3, 3), (4, 4)]
     sc.train(SpikingNeuralNetwork(hidden_sizes=(8,)), data, epochs=20, progress=True)
     assert len(capsys.readouterr().out.splitlines()) == 10
+    sc.train(SpikingNeuralNetwork(hidden_sizes=(8,)), data, epochs=20, eval_every=100, progress=True)
+    lines = capsys.readouterr().out.splitlines()  # test accuracy only once measured, at the last epoch
+    assert len(lines) == 10 and "test" not in lines[0] and "test" in lines[-1]
 
 
 def test_accuracy_counts_correct_predictions():
@@ -377,9 +382,10 @@ def test_network_rejects_bad_sizes(kwargs, error, match):
 
 @pytest.mark.parametrize("x,error,match", [
     (torch.randn(5), ValueError, r"\[B, N\].*N = 2.*\[5\]"), (torch.randn(5, 3), ValueError, "N = 2"),
-    (torch.randn(2, 5, 2), ValueError, r"\[B, N\]"), (torch.ones(5, 2, dtype=torch.int64), TypeError, "floating"),
+    (torch.randn(2, 5, 2), ValueError, r"\[B, N\]"), (torch.ones(5, 2, dtype=torch.int64), TypeError, "float32 tensor.*int64"),
     (torch.tensor([[0.0, float("nan")]]), ValueError, "NaN"), (torch.tensor([[math.inf, 0.0]]), ValueError, "inf"),
-    ([[0.0, 1.0]], TypeError, "torch.Tensor"),
+    ([[0.0, 1.0]], TypeError, "torch.Tensor"), (torch.ones(0, 2), ValueError, "non-empty"),
+    (torch.ones(3, 2, dtype=torch.float64), TypeError, "torch.float32 tensor.*float64"),
 ])
 def test_network_rejects_bad_input(x, error, match):
     net = SpikingNeuralNetwork()
@@ -402,8 +408,12 @@ def test_per_call_overrides_are_checked(kwargs, error, match):
 
 
 def test_neuron_and_layer_reject_bad_input():
-    with pytest.raises(ValueError, match=r"current.*\[T, B, N\]"):
+    with pytest.raises(ValueError, match=r"cur.*\[T, B, N\]"):
         SpikingNeuron()(torch.randn(4, 3))
+    with pytest.raises(ValueError, match=r"cur.*\[T, B, N\].*\[\]"):
+        SpikingNeuron()(torch.tensor(1.0))
+    with pytest.raises(ValueError, match=r"non-empty.*\[0, 2, 3\]"):
+        SpikingNeuron()(torch.ones(0, 2, 3))
     with pytest.raises(ValueError, match="NaN or inf"):
         SpikingNeuron()(torch.full((2, 1, 1), float("nan")))
     with pytest.raises(ValueError, match="N = 3"):
@@ -419,6 +429,29 @@ def test_neuron_and_layer_reject_bad_input():
 def test_make_moons_data_rejects_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         sc.make_moons_data(**kwargs)
+
+
+def test_functional_core_rejects_unknown_options():
+    cur = torch.rand(3, 2, 4, requires_grad=True)
+    for fn in (sc.lif, sc.lif_reference):
+        with pytest.raises(ValueError, match="reset.*'hard'"):
+            fn(cur, reset="hard")
+        with pytest.raises(ValueError, match="surrogate.*'relu'"):
+            fn(cur, surrogate="relu")
+    with pytest.raises(ValueError, match="surrogate"):
+        sc.spike(cur, "relu")
+
+
+def test_hidden_size_errors_name_the_index():
+    with pytest.raises(ValueError, match=r"hidden_sizes\[1\].*-2"):
+        SpikingNeuralNetwork(hidden_sizes=(8, -2))
+
+
+def test_decision_grid_gives_class_one_probability_for_two_outputs():
+    net, X = SpikingNeuralNetwork(output_size=2), torch.randn(20, 2)
+    xx, yy, prob = sc.decision_grid(net, X, resolution=10)
+    point = torch.tensor([[xx[2, 3], yy[2, 3]]], dtype=torch.float32)
+    assert prob[2, 3] == pytest.approx(torch.softmax(net(point), 1)[0, 1].item(), abs=1e-6)
 
 
 def test_other_functions_reject_bad_arguments():
@@ -439,3 +472,10 @@ def test_other_functions_reject_bad_arguments():
         sc.train(net, data, progress="yes")
     with pytest.raises(ValueError, match="resolution"):
         sc.decision_grid(net, data.X_train, resolution=1)
+    with pytest.raises(ValueError, match="margin"):
+        sc.decision_grid(net, data.X_train, margin=-1.0)
+    for fn in (lambda m: sc.accuracy(m, data.X_test, data.y_test), lambda m: sc.decision_grid(m, data.X_test)):
+        with pytest.raises(TypeError, match="model must be a SpikingNeuralNetwork"):
+            fn("net")
+    with pytest.raises(ValueError, match=r"y must be .*\[10, 1\]"):
+        sc.accuracy(net, data.X_test, data.y_test[:, 0])

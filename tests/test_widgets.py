@@ -82,6 +82,8 @@ def test_spikes_per_sample_counts_every_layer():
 
 def test_rate_maps_are_rates_per_neuron(trained):
     model, data = trained
+    with pytest.raises(ValueError, match="layer must be below the model's 2 hidden layers, got 5"):
+        sw.rate_maps(model, data.X_test, layer=5)
     xx, yy, rates = sw.rate_maps(model, data.X_test, layer=1, resolution=20)
     assert rates.shape == (32, 20, 20) and xx.shape == (20, 20)
     assert rates.min() >= 0 and rates.max() <= 1 and rates.std() > 0
