@@ -309,6 +309,8 @@ class SpikingNeuralNetwork(nn.Module):
         super().__init__()
         if isinstance(hidden_sizes, Integral) or not hasattr(hidden_sizes, "__len__") or not len(hidden_sizes):
             raise ValueError(f"hidden_sizes must be a non-empty sequence of positive integers, got {hidden_sizes!r}")
+        if not isinstance(bias, bool):
+            raise TypeError(f"bias must be True or False, got {bias!r}")
         sizes = [_check_int("input_size", input_size)] + [_check_int(f"hidden_sizes[{i}]", h) for i, h in enumerate(hidden_sizes)]
         self.num_steps = _check_int("num_steps", num_steps)
         self.layers = nn.ModuleList(

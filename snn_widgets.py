@@ -111,7 +111,10 @@ class NeuronExplorer:
     """Notebook 2: one LIF neuron driven by a current step; membrane, threshold and spikes."""
 
     def __init__(self, num_steps=100, step_on=10):
-        self.num_steps, self.step_on = num_steps, step_on
+        self.num_steps = sc._check_int("num_steps", num_steps, 2)
+        self.step_on = sc._check_int("step_on", step_on, 0)
+        if step_on >= num_steps:
+            raise ValueError(f"step_on must be below num_steps = {num_steps}, got {step_on}")
         self.figure = Figure(figsize=(8, 3.6))
         self.ax = self.figure.add_axes((0.08, 0.14, 0.68, 0.76))
         self.mem_line, = self.ax.plot([], [], color="#0072b2", lw=1.5, label="membrane mem[t]")
@@ -147,6 +150,7 @@ class BoundaryExplorer:
     """Notebook 4: a trained model's decision boundary, redrawn for any threshold and num_steps."""
 
     def __init__(self, model, data, resolution=100):
+        sc._check_model_data(model, data)
         self.model, self.data, self.resolution = model, data, resolution
         self.figure = Figure(figsize=(6, 5))  # fixed axes: a layout engine would cost ~100 ms a redraw
         self.ax = self.figure.add_axes((0.11, 0.1, 0.7, 0.76))

@@ -373,7 +373,7 @@ def test_neuron_rejects_bad_parameters(kwargs, error, match):
     (dict(hidden_sizes=(8, -2)), ValueError, "hidden_sizes"), (dict(hidden_sizes=5), ValueError, "hidden_sizes"),
     (dict(hidden_sizes=(4.5,)), TypeError, "hidden_sizes"), (dict(num_steps=0), ValueError, "num_steps"),
     (dict(num_steps=2.5), TypeError, "num_steps"), (dict(input_size=0), ValueError, "input_size"),
-    (dict(output_size=0), ValueError, "output_size"),
+    (dict(output_size=0), ValueError, "output_size"), (dict(bias="no"), TypeError, "bias"),
 ])
 def test_network_rejects_bad_sizes(kwargs, error, match):
     with pytest.raises(error, match=match):

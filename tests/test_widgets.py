@@ -145,3 +145,11 @@ def test_retrain_swaps_a_fresh_model_into_the_explorer(trained):
     state = torch.random.get_rng_state()
     sw.retrain(e, threshold=1.0, num_steps=3, epochs=2)  # no progress callback; the caller's RNG untouched
     assert torch.equal(torch.random.get_rng_state(), state) and e.model.num_steps == 3
+
+
+def test_explorers_reject_bad_arguments(trained):
+    model, data = trained
+    with pytest.raises(ValueError, match="step_on must be below num_steps = 50, got 50"):
+        sw.NeuronExplorer(num_steps=50, step_on=50)
+    with pytest.raises(TypeError, match="data must be MoonsData"):
+        sw.BoundaryExplorer(model, (data.X_test, data.y_test))
