@@ -46,7 +46,7 @@ def _keep_freed_memory():
     """Let glibc keep freed blocks for reuse rather than hand them back to the OS.
 
     By default it returns blocks of a few MB on free, so each training epoch page-faults ~1,400
-    fresh pages back in: 13 ms an epoch against 10 ms with this (benchmarks/README.md).
+    fresh pages back in: 12-16 ms an epoch against 10 ms with this (benchmarks/README.md).
     """
     try:
         libc = ctypes.CDLL("libc.so.6")
@@ -556,7 +556,8 @@ def main(argv=None):
         p.error(str(e))
     print(f"model {a.model}, noise {a.noise}, {a.n_train} training points, {a.epochs} epochs "
           f"in {hist.seconds:.1f} s")
-    print(f"test accuracy {hist.test_acc[-1]:.4f} on {a.n_test} points; Bayes-optimal {bayes_accuracy(a.noise):.4f}")
+    bayes = bayes_accuracy(a.noise)
+    print(f"test accuracy {hist.test_acc[-1]:.4f} on {a.n_test} points; Bayes-optimal {bayes:.4f}")
     if a.plot:
         import matplotlib
         matplotlib.use("Agg")
@@ -568,9 +569,9 @@ def main(argv=None):
         image, _ = sw.plot_probability(ax, xx, yy, prob)
         sw.plot_moons(ax, data.X_test[:1000], data.y_test[:1000], size=12, alpha=1.0, edgecolor="k")
         fig.colorbar(image, ax=ax, label="P(class 1)")
-        ax.set(title=f"{'LIF' if a.model == 'lif' else 'original'} SNN, noise {a.noise}: test accuracy {hist.test_acc[-1]:.3f} "
-                     f"(Bayes {bayes_accuracy(a.noise):.3f})", xlabel="x1 (standardized)",
-               ylabel="x2 (standardized)", aspect="auto", xlim=(xx.min(), xx.max()), ylim=(yy.min(), yy.max()))
+        name = "LIF" if a.model == "lif" else "original"
+        ax.set(title=f"{name} SNN, noise {a.noise}: test accuracy {hist.test_acc[-1]:.3f} (Bayes {bayes:.3f})",
+               xlabel="x1 (standardized)", ylabel="x2 (standardized)", aspect="auto", xlim=(xx.min(), xx.max()), ylim=(yy.min(), yy.max()))
         ax.legend(loc="lower left", fontsize=8)
         fig.tight_layout()
         fig.savefig(a.plot, dpi=110)

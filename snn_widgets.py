@@ -184,10 +184,9 @@ class BoundaryExplorer:
         self.wrong.set_data(*data.X_test.numpy()[wrong].T)
         acc, spikes = 1 - wrong.mean(), spikes_per_sample(model, data.X_test, num_steps, threshold)
         self.silent.set_text("silent network: no spikes,\nthe output is the read-out bias" if spikes == 0 else "")
-        bayes = self.bayes
         self.ax.set_title(f"threshold {threshold:.2f}, {num_steps} steps: test accuracy {acc:.3f} "
-                          f"(Bayes {bayes:.3f})\n{spikes:.1f} spikes per sample")
-        return (f"test accuracy <b>{acc:.3f}</b> (Bayes-optimal {bayes:.3f}); "
+                          f"(Bayes {self.bayes:.3f})\n{spikes:.1f} spikes per sample")
+        return (f"test accuracy <b>{acc:.3f}</b> (Bayes-optimal {self.bayes:.3f}); "
                 f"<b>{spikes:.1f}</b> spikes per sample")
 
 
