@@ -161,46 +161,87 @@ def lif_reference(cur, threshold=1.0, beta=0.9, reset="subtract", surrogate="fas
     return torch.stack(spks), torch.stack(mems)  # [T, B, N] each
 
 
-# The fast path: the recurrence compiled by Numba, one pass over the [T, M] arrays (M = B * N) in
-# each direction. Scalars come in the arrays' dtype and the forward keeps the reference's operation
-# order, so its membranes match lif_reference bit for bit.
+# The fast path: the recurrence compiled by Numba. Scalars come in the arrays' dtype and every step
+# keeps the reference's operation order, so spikes and membranes match lif_reference bit for bit.
+# Each inner loop runs over one row (one time step) and touches few arrays, so LLVM vectorizes it.
+# Memory traffic costs more than the arithmetic here, so the network's training path writes only
+# what it reads again: the spikes the next layer needs (the last layer's spike count alone), the
+# membranes for backward, and, for a current constant in time, its gradient already summed over T.
 
 @numba.njit(cache=True, error_model="numpy")
-def _lif_forward_kernel(cur, threshold, beta, subtract, mem, spk):
-    # cur is [T, M], or [1, M] for a current constant in time
-    for t in range(mem.shape[0]):
-        c = cur[t if cur.shape[0] > 1 else 0]
-        for i in range(mem.shape[1]):
-            if t == 0:
-                mem[0, i] = c[i]
-            elif subtract:
-                mem[t, i] = beta * mem[t - 1, i] + c[i] - threshold * spk[t - 1, i]
+def _lif_forward_kernel(cur, num_steps, threshold, beta, subtract, mem, spk, count):
+    # cur [T, M], or [1, M] for a current constant in time; mem [T, M]. spk is [T, M] to keep every
+    # step, or [2, M] to keep only the last two (rows alternate). count is [M] zeros, or None.
+    one, zero = mem.dtype.type(1), mem.dtype.type(0)
+    for t in range(num_steps):
+        c, m, s = cur[min(t, cur.shape[0] - 1)], mem[t], spk[t % spk.shape[0]]
+        if t == 0:
+            for i in range(m.shape[0]):
+                m[i] = c[i]
+        else:
+            m_prev, s_prev = mem[t - 1], spk[(t - 1) % spk.shape[0]]
+            if subtract:
+                for i in range(m.shape[0]):
+                    m[i] = beta * m_prev[i] + c[i] - threshold * s_prev[i]
             else:  # beta * (1 - rst) == beta - beta * rst, kept in the arrays' dtype
-                mem[t, i] = (beta - beta * spk[t - 1, i]) * mem[t - 1, i] + c[i]
-            spk[t, i] = mem[t, i] >= threshold
-
-
-_fast_sigmoid_nb = numba.njit(_fast_sigmoid, cache=True, error_model="numpy")
-_atan_nb = numba.njit(_atan, cache=True, error_model="numpy")
+                for i in range(m.shape[0]):
+                    m[i] = (beta - beta * s_prev[i]) * m_prev[i] + c[i]
+        for i in range(m.shape[0]):
+            s[i] = one if m[i] >= threshold else zero
+        if count is not None:
+            for i in range(m.shape[0]):
+                count[i] += s[i]
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _lif_backward_kernel(mem, spk, grad_spk, grad_mem, threshold, beta, subtract, surrogate, slope, delta):
-    # delta[t] = total dL/dmem[t] = grad_mem[t] + grad_spk[t] * g(mem[t] - threshold)
-    #                              + dmem[t+1]/dmem[t] * delta[t+1];     and dL/dcur[t] = delta[t]
-    # dmem[t+1]/dmem[t] = beta, or beta * (1 - spk[t]) for the reset to zero. delta has T + 1 rows,
-    # the last zero. A gradient is [T, M], [1, M] when constant in time, or None for an unused
-    # output, whose term Numba compiles away.
-    for t in range(mem.shape[0] - 1, -1, -1):
-        for i in range(mem.shape[1]):
-            d = (beta if subtract else beta * (1 - spk[t, i])) * delta[t + 1, i]
-            if grad_spk is not None:
-                x = mem[t, i] - threshold
-                g = _fast_sigmoid_nb(x, slope) if surrogate == 0 else _atan_nb(x, slope)
-                d += grad_spk[t if grad_spk.shape[0] > 1 else 0, i] * g
-            if grad_mem is not None:
-                d += grad_mem[t if grad_mem.shape[0] > 1 else 0, i]
-            delta[t, i] = d
+def _lif_backward_kernel(mem, grad_spk, grad_mem, threshold, beta, subtract, surrogate, scale, grad_cur, work):
+    # BPTT: delta[t] = dL/dmem[t] = grad_mem[t] + grad_spk[t] * g(mem[t] - threshold)
+    #                              + dmem[t+1]/dmem[t] * delta[t+1],    and dL/dcur[t] = delta[t],
+    # with dmem[t+1]/dmem[t] = beta, or beta * (1 - spk[t]) for the reset to zero (spk[t] is
+    # mem[t] >= threshold). g is the module docstring's surrogate, scale = slope (fast_sigmoid) or
+    # pi / 2 * slope (atan). grad_spk and grad_mem are [T, M], [1, M] when constant in time, or None
+    # for an unused output (Numba compiles its term away). grad_cur is [T, M], or [1, M] for the
+    # sum over time (the gradient of a constant current). work is [3, M] scratch.
+    one, zero = mem.dtype.type(1), mem.dtype.type(0)
+    T, M = mem.shape
+    tmp, factor, d = work[0], work[1], work[2]  # d: delta[t + 1], then delta[t], when summing
+    summed = grad_cur.shape[0] == 1
+    for i in range(M):
+        d[i] = 0
+        if summed:
+            grad_cur[0, i] = 0
+    for t in range(T - 1, -1, -1):
+        m = mem[t]
+        if grad_spk is None:
+            for i in range(M):
+                tmp[i] = 0
+        else:
+            gs = grad_spk[min(t, grad_spk.shape[0] - 1)]
+            if surrogate == 0:
+                for i in range(M):
+                    a = scale * abs(m[i] - threshold) + one
+                    tmp[i] = gs[i] / (a * a)
+            else:
+                for i in range(M):
+                    a = scale * (m[i] - threshold)
+                    tmp[i] = gs[i] / (one + a * a)
+        if grad_mem is not None:
+            gm = grad_mem[min(t, grad_mem.shape[0] - 1)]
+            for i in range(M):
+                tmp[i] += gm[i]
+        if not subtract:
+            for i in range(M):
+                factor[i] = beta - beta * (one if m[i] >= threshold else zero)
+        if summed:  # d <- delta[t]; grad_cur[0] += delta[t]
+            g = grad_cur[0]
+            for i in range(M):
+                v = tmp[i] + (beta if subtract else factor[i]) * d[i]
+                d[i] = v
+                g[i] += v
+        else:  # grad_cur[t] <- delta[t], from grad_cur[t + 1] (zero at t = T - 1)
+            out, after = grad_cur[t], (d if t == T - 1 else grad_cur[t + 1])
+            for i in range(M):
+                out[i] = tmp[i] + (beta if subtract else factor[i]) * after[i]
 
 
 def _rows(x):
@@ -209,47 +250,69 @@ def _rows(x):
 
 
 class _LIF(torch.autograd.Function):
-    """The whole T-step recurrence as one graph node: no per-step graph, BPTT written out by hand."""
+    """The whole T-step recurrence as one graph node: no per-step graph, BPTT written out by hand.
+
+    cur is [T, B, N] (a stride-0 expand of one step counts as constant in time) or [B, N], the
+    same current at each of num_steps steps. output: "spk_mem" -> (spk, mem), both [T, B, N];
+    "spk" -> spk alone; "rate" -> the mean spike rate over the steps, [B, N].
+    """
 
     @staticmethod
-    def forward(ctx, cur, threshold, beta, reset, surrogate, slope):
-        c = _rows(cur.reshape(cur.shape[0], -1))  # [T, M], or [1, M] for a constant current
-        shape = (cur.shape[0], c.shape[1])
-        # NumPy buffers: its allocator reuses freed pages, where torch.empty of this size page-faults afresh
-        m, s = np.empty(shape, c.dtype), np.empty(shape, c.dtype)
+    def forward(ctx, cur, num_steps, threshold, beta, reset, surrogate, slope, output):
+        c = _rows(cur.reshape(1 if cur.dim() == 2 else cur.shape[0], -1))  # [T, M], or [1, M]
+        M = c.shape[1]
         real = c.dtype.type  # np.float32 or np.float64
         kernel_surrogate = list(SURROGATES).index(surrogate) if surrogate else -1  # -1: no gradient through spk
-        ctx.params = real(threshold), real(beta), reset == "subtract", kernel_surrogate, real(slope)
-        _lif_forward_kernel(c, *ctx.params[:3], m, s)
-        mem, spk = torch.from_numpy(m), torch.from_numpy(s)
-        ctx.save_for_backward(mem, spk)
-        ctx.shape = cur.shape
+        scale = math.pi / 2 * slope if surrogate == "atan" else slope  # the backward kernel's g(x) scale
+        ctx.params = real(threshold), real(beta), reset == "subtract", kernel_surrogate, real(scale)
+        # NumPy buffers: its allocator reuses freed pages, where torch.empty of this size page-faults afresh
+        mem = np.empty((num_steps, M), c.dtype)
+        spk = np.empty((2 if output == "rate" else num_steps, M), c.dtype)
+        count = np.zeros(M, c.dtype) if output == "rate" else None
+        _lif_forward_kernel(c, num_steps, *ctx.params[:3], mem, spk, count)
+        mem = torch.from_numpy(mem)
+        ctx.save_for_backward(mem)
+        ctx.shape, ctx.output = cur.shape, output
         ctx.set_materialize_grads(False)  # an unused output's gradient comes as None, not a tensor of zeros
-        spk_out, mem_out = spk.view(cur.shape), mem.view(cur.shape)
+        shape = (num_steps, *cur.shape[-2:])
+        if output == "rate":
+            outputs = (torch.from_numpy(count / real(num_steps)).view(cur.shape[-2:]),)
+        else:
+            outputs = (torch.from_numpy(spk).view(shape),)
         if surrogate is None:
-            ctx.mark_non_differentiable(spk_out)
-        return spk_out, mem_out
+            ctx.mark_non_differentiable(*outputs)
+        if output == "spk_mem":
+            outputs += (mem.view(shape),)
+        return outputs if len(outputs) > 1 else outputs[0]
 
     @staticmethod
-    def backward(ctx, grad_spk, grad_mem):
-        mem, spk = ctx.saved_tensors  # [T, M]
-        threshold, beta, subtract, surrogate, slope = ctx.params
+    def backward(ctx, *grads):
+        (mem,) = ctx.saved_tensors  # [T, M]
+        threshold, beta, subtract, surrogate, scale = ctx.params
+        grad_spk, grad_mem = grads if ctx.output == "spk_mem" else (grads[0], None)
+        if ctx.output == "rate" and grad_spk is not None:
+            grad_spk = (grad_spk / mem.shape[0]).unsqueeze(0)  # rate = spk.sum(0) / T: each step gets grad / T
         if surrogate < 0:  # the spikes pass no gradient
             grad_spk = None
-        gs, gm = (None if g is None else _rows(g.reshape(mem.shape)) for g in (grad_spk, grad_mem))
-        delta = np.empty((mem.shape[0] + 1, mem.shape[1]), mem.numpy().dtype)
-        delta[-1] = 0
-        _lif_backward_kernel(mem.numpy(), spk.numpy(), gs, gm, threshold, beta, subtract, surrogate, slope, delta)
-        return torch.from_numpy(delta[:-1]).view(ctx.shape), None, None, None, None, None
+        gs, gm = (None if g is None else _rows(g.reshape(g.shape[0], -1)) for g in (grad_spk, grad_mem))
+        m = mem.numpy()
+        grad_cur = np.empty((1 if len(ctx.shape) == 2 else m.shape[0], m.shape[1]), m.dtype)
+        _lif_backward_kernel(m, gs, gm, threshold, beta, subtract, surrogate, scale, grad_cur,
+                             np.empty((3, m.shape[1]), m.dtype))
+        return torch.from_numpy(grad_cur).view(ctx.shape), None, None, None, None, None, None, None
+
+
+def _fast(cur):
+    return cur.device.type == "cpu" and cur.dtype in (torch.float32, torch.float64)
 
 
 def lif(cur, threshold=1.0, beta=0.9, reset="subtract", surrogate="fast_sigmoid", slope=25.0):
     """lif_reference's result (values and gradients), several times faster: Numba kernels for CPU
     float32/64 tensors, lif_reference itself for any other."""
     _check_options(reset, surrogate)
-    if cur.device.type != "cpu" or cur.dtype not in (torch.float32, torch.float64):
+    if not _fast(cur):
         return lif_reference(cur, threshold, beta, reset, surrogate, slope)
-    return _LIF.apply(cur, threshold, beta, reset, surrogate, slope)
+    return _LIF.apply(cur, cur.shape[0], threshold, beta, reset, surrogate, slope, "spk_mem")
 
 
 # --- modules: thin, stateless wrappers -------------------------------------------------------------
@@ -272,6 +335,21 @@ class SpikingNeuron(nn.Module):
         fn = lif if self.engine == "fast" else lif_reference
         return fn(cur, self.threshold if threshold is None else threshold, self.beta, self.reset,
                   self.surrogate, self.slope)
+
+    def drive(self, cur, num_steps, threshold=None, rate=False):
+        """What a network needs of its layer, unchecked: cur [B, N] (the same current at each of
+        num_steps steps) or [T, B, N] -> spk [T, B, N], or the mean spike rate [B, N] if rate.
+
+        The fast engine writes only that, and the membranes for backward.
+        """
+        threshold = self.threshold if threshold is None else threshold
+        if self.engine == "fast" and _fast(cur):
+            return _LIF.apply(cur, num_steps, threshold, self.beta, self.reset, self.surrogate, self.slope,
+                              "rate" if rate else "spk")
+        if cur.dim() == 2:
+            cur = cur.expand(num_steps, *cur.shape)
+        spk, _ = self.run(cur, threshold)
+        return spk.sum(0) / num_steps if rate else spk  # sum / T: mean would divide a [T, B, N] gradient
 
     def forward(self, cur, threshold=None):
         _check_input("cur", cur, 3)
@@ -330,25 +408,26 @@ class SpikingNeuralNetwork(nn.Module):
             threshold = _check_real("threshold", threshold, low=0, low_open=True)
         return steps, threshold
 
-    def _run(self, x, num_steps, threshold):
-        first = self.layers[0]
-        cur = first.linear(x).expand(num_steps, *x.shape[:-1], first.linear.out_features)  # [T, B, N]: once
+    def _run(self, x, num_steps, threshold, record=False):
+        cur = self.layers[0].linear(x)  # [B, N_1]: the same current at every step, computed once
         recording = []
         for i, layer in enumerate(self.layers):
             if i:
                 cur = layer.linear(spk)  # [T, B, N_i]: one matrix product for all steps
-            spk, mem = layer.neuron.run(cur, threshold)
-            recording.append((spk, mem))
-        rate = spk.sum(0) / num_steps  # [B, N]; mean(0) would divide a [T, B, N] gradient in backward
-        return self.readout(rate), recording  # logits [B, output_size]
+            if record:
+                spk, mem = layer.neuron.run(cur.expand(num_steps, *cur.shape) if i == 0 else cur, threshold)
+                recording.append((spk, mem))
+            else:  # the last layer gives its mean rate
+                spk = layer.neuron.drive(cur, num_steps, threshold, rate=i == len(self.layers) - 1)
+        return recording if record else self.readout(spk)  # logits [B, output_size]
 
     def forward(self, x, num_steps=None, threshold=None):
-        return self._run(x, *self._checked(x, num_steps, threshold))[0]
+        return self._run(x, *self._checked(x, num_steps, threshold))
 
     @torch.no_grad()
     def record(self, x, num_steps=None, threshold=None):
         """Every hidden layer's (spk, mem), each [T, B, N_i], for rasters and membrane traces (no gradient)."""
-        return self._run(x, *self._checked(x, num_steps, threshold))[1]
+        return self._run(x, *self._checked(x, num_steps, threshold), record=True)
 
 
 def original_network(input_size=2, hidden_sizes=(10, 10), output_size=1, threshold=1.0, num_steps=50):
