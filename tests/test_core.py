@@ -128,15 +128,45 @@ def test_fast_path_equals_reference(reset, surrogate, shape, threshold, beta, sl
 
 
 @pytest.mark.parametrize("reset", sc.RESETS)
+@pytest.mark.parametrize("surrogate", [*sc.SURROGATES, None])
+@pytest.mark.parametrize("constant", [True, False])
+@pytest.mark.parametrize("rate", [True, False])
+@pytest.mark.parametrize("dtype,grad_tol", [(torch.float32, 1e-5), (torch.float64, 1e-12)])
+def test_fast_drive_equals_reference(reset, surrogate, constant, rate, dtype, grad_tol):
+    # what a network asks of a layer: a current [B, N] held for T steps, or [T, B, N]; spikes or the rate
+    gen = torch.Generator().manual_seed(zlib.crc32(repr((reset, surrogate, constant, rate)).encode()))
+    shape = (30, 17) if constant else (12, 30, 17)
+    base = torch.randn(shape, generator=gen, dtype=dtype) + 0.6
+    weight = torch.randn((30, 17) if rate else (12, 30, 17), generator=gen, dtype=dtype)
+    results = []
+    for engine in ENGINES:
+        cur = base.clone().requires_grad_()
+        out = SpikingNeuron(reset=reset, surrogate=surrogate, engine=engine).drive(cur, 12, rate=rate)
+        assert out.shape == weight.shape
+        if surrogate:
+            (out * weight).sum().backward()
+        else:
+            assert not out.requires_grad  # the true Heaviside passes no gradient
+        results.append((out.detach(), cur.grad))
+    (o_fast, g_fast), (o_ref, g_ref) = results
+    assert 0 < o_ref.mean() < 1
+    assert torch.equal(o_fast, o_ref)  # the spikes, or their count / T, identical
+    if surrogate:
+        torch.testing.assert_close(g_fast, g_ref, rtol=0, atol=grad_tol)
+
+
+@pytest.mark.parametrize("reset", sc.RESETS)
 @pytest.mark.parametrize("surrogate", list(sc.SURROGATES))
 def test_fast_network_gradients_equal_reference_network(reset, surrogate):
     data = sc.make_moons_data(64, 10, noise=0.2, seed=3)
-    grads = []
+    grads, logits = [], []
     for engine in ENGINES:
         torch.manual_seed(0)
         net = SpikingNeuralNetwork(hidden_sizes=(16, 8), num_steps=20, reset=reset, surrogate=surrogate, engine=engine)
-        torch.nn.functional.binary_cross_entropy_with_logits(net(data.X_train), data.y_train).backward()
+        logits.append(net(data.X_train))
+        torch.nn.functional.binary_cross_entropy_with_logits(logits[-1], data.y_train).backward()
         grads.append({k: p.grad for k, p in net.named_parameters()})
+    assert torch.equal(logits[0], logits[1])  # identical spikes, so identical rates and logits
     for name, g in grads[1].items():
         assert g.abs().sum() > 0, name
         torch.testing.assert_close(grads[0][name], g, rtol=0, atol=1e-5, msg=name)
