@@ -59,8 +59,8 @@ def _keep_freed_memory():
 _keep_freed_memory()
 
 
-# Plain arithmetic, so each serves torch tensors (the reference) and Numba scalars (the fast path);
-# the denominators are >= 1, so no membrane value gives NaN or inf.
+# The reference's surrogates, word for word the module docstring's (the backward kernel writes the
+# same two in the arrays' dtype); the denominators are >= 1, so no membrane value gives NaN or inf.
 def _fast_sigmoid(x, slope):
     return 1 / (slope * abs(x) + 1) ** 2
 
