@@ -64,6 +64,53 @@ def figure_png(figure):
     return Image(buffer.getvalue())
 
 
+def _png_bytes(rgba):
+    from PIL import Image
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(rgba)).save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
+
+
+class AxesRedraw:
+    """PNGs of a figure in which only one axes' contents change: its ticks, labels and limits, and
+    every other axes (a colorbar), are drawn once and kept as a background, and each PNG redraws
+    only the axes' own artists (image, contours, points, legend, title) over it. Pixel for pixel
+    what savefig draws (tested), in about half the time: text layout is most of a full draw.
+    """
+
+    def __init__(self, figure, ax):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        self.figure, self.ax, self.canvas = figure, ax, FigureCanvasAgg(figure)
+        self.background = None  # drawn at the first PNG, once the axes' limits are final
+
+    def _contents(self):
+        return [a for a in self.ax.get_children() if a not in (self.ax.xaxis, self.ax.yaxis, self.ax.patch)]
+
+    def png(self):
+        from IPython.display import Image
+        if self.background is None:
+            shown = [a for a in [self.ax.patch, *self._contents()] if a.get_visible()]
+            for a in shown:
+                a.set_visible(False)
+            self.canvas.draw()
+            self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+            for a in shown:
+                a.set_visible(True)
+            self.canvas.draw()  # a full draw places what Axes.draw lays out, such as the title above the ticks
+        self.canvas.restore_region(self.background)
+        renderer = self.canvas.get_renderer()
+        self.ax.patch.draw(renderer)  # first, as Axes.draw does, whatever its zorder
+        for artist in sorted(self._contents(), key=lambda a: a.get_zorder()):  # stable, as in Axes.draw
+            if artist.get_visible():
+                artist.draw(renderer)
+        return Image(_png_bytes(self.canvas.buffer_rgba()))
+
+
+def explorer_png(explorer):
+    """The explorer's figure as a PNG: its own fast png() if it has one, else figure_png."""
+    return explorer.png() if hasattr(explorer, "png") else figure_png(explorer.figure)
+
+
 def show_with_sliders(explorer, **sliders):
     """Display explorer.figure with the sliders under it; a moved slider redraws the same figure.
 
@@ -76,10 +123,10 @@ def show_with_sliders(explorer, **sliders):
 
     def redraw(_=None):
         readout.value = explorer.update(**{name: s.value for name, s in sliders.items()})
-        handle.update(figure_png(explorer.figure))
+        handle.update(explorer_png(explorer))
 
     readout.value = explorer.update(**{name: s.value for name, s in sliders.items()})
-    handle = display(figure_png(explorer.figure), display_id=True)
+    handle = display(explorer_png(explorer), display_id=True)
     for s in sliders.values():
         s.observe(redraw, names="value")
     display(widgets.VBox([*sliders.values(), readout]))
@@ -167,6 +214,7 @@ class BoundaryExplorer:
         self.ax.legend(loc="lower left", fontsize=8)
         self.figure.colorbar(self.image, cax=self.figure.add_axes((0.84, 0.1, 0.03, 0.76)), label="P(class 1)")
         self.bayes = sc.bayes_accuracy(data.noise)
+        self.png = AxesRedraw(self.figure, self.ax).png  # a slider redraws only the axes' contents
 
     @sc.one_thread()
     def update(self, threshold=None, num_steps=None):

@@ -22,7 +22,7 @@ def main(moves=16):
     for threshold in [1.0, 0.5, 1.5, 0.8] * (moves // 4):
         start = time.perf_counter()
         explorer.update(threshold=threshold, num_steps=25)
-        sw.figure_png(explorer.figure)
+        sw.explorer_png(explorer)  # what the notebook shows after a slider move
         seconds.append(time.perf_counter() - start)
     seconds = seconds[1:]  # the first pays for warm-up
     print(f"slider redraw at 25 steps (update + PNG): median {statistics.median(seconds) * 1e3:.0f} ms, "

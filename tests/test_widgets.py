@@ -73,6 +73,25 @@ def test_boundary_explorer_says_when_the_network_is_silent(trained):
     assert e.silent.get_text() == "" and e.boundary is not None
 
 
+def _pixels(png):
+    import io
+    from PIL import Image
+    return np.asarray(Image.open(io.BytesIO(png.data)).convert("RGBA"))
+
+
+def test_boundary_explorer_png_is_what_savefig_draws(trained):
+    # the slider's partial redraw over a cached background, against a full draw, at every kind of move
+    model, data = trained
+    e = sw.BoundaryExplorer(model, data, resolution=40)
+    frames = []
+    for threshold, steps in ((1.0, 25), (0.5, 3), (1000.0, 25), (1.5, 10)):  # the third is silent
+        e.update(threshold=threshold, num_steps=steps)
+        fast, full = _pixels(sw.explorer_png(e)), _pixels(sw.figure_png(e.figure))
+        assert fast.shape == full.shape and np.array_equal(fast, full), (threshold, steps)
+        frames.append(fast)
+    assert all(not np.array_equal(a, b) for a, b in zip(frames, frames[1:]))  # each move changed the picture
+
+
 def test_spikes_per_sample_counts_every_layer():
     net = sc.SpikingNeuralNetwork(hidden_sizes=(4, 3), num_steps=6)
     x = torch.randn(5, 2)
