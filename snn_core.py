@@ -45,8 +45,8 @@ RESETS = ("subtract", "zero")
 def _keep_freed_memory():
     """Let glibc keep freed blocks for reuse rather than hand them back to the OS.
 
-    By default it returns blocks of a few MB on free, so each training epoch page-faults ~1,400
-    fresh pages back in: 12-16 ms an epoch against 10 ms with this (benchmarks/README.md).
+    By default it returns blocks of a few MB on free, so each training epoch page-faults ~4,900
+    fresh pages back in: 22 ms an epoch against 7 ms with this (benchmarks/README.md).
     """
     try:
         libc = ctypes.CDLL("libc.so.6")
