@@ -28,6 +28,7 @@ Importing this module asks glibc to keep freed memory for reuse (see _keep_freed
 import argparse
 import ctypes
 import math
+import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,20 +44,25 @@ RESETS = ("subtract", "zero")
 
 
 def _keep_freed_memory():
-    """Let glibc keep freed blocks for reuse rather than hand them back to the OS.
+    """Let glibc keep freed blocks for reuse rather than hand them back to the OS; True if it did.
 
-    By default it returns blocks of a few MB on free, so each training epoch page-faults ~4,900
-    fresh pages back in: 22 ms an epoch against 7 ms with this (benchmarks/README.md).
+    By default it hands back some freed multi-MB blocks, and training page-faults them in again:
+    an epoch of the moons network took 1.2-1.4x as long here, one of width 128 2.6x
+    (benchmarks/README.md). The setting holds for the whole process; SNN_CORE_KEEP_FREED_MEMORY=0
+    in the environment skips it.
     """
+    if os.environ.get("SNN_CORE_KEEP_FREED_MEMORY", "1") == "0":
+        return False
     try:
         libc = ctypes.CDLL("libc.so.6")
     except OSError:
-        return  # not glibc (macOS, Windows, musl): nothing to tune
+        return False  # not glibc (macOS, Windows, musl): nothing to tune
     libc.mallopt(-3, 32 << 20)   # M_MMAP_THRESHOLD: serve blocks under 32 MiB from the heap
     libc.mallopt(-1, 256 << 20)  # M_TRIM_THRESHOLD: keep up to 256 MiB of freed heap
+    return True
 
 
-_keep_freed_memory()
+KEEPS_FREED_MEMORY = _keep_freed_memory()
 
 
 # The reference's surrogates, word for word the module docstring's (the backward kernel writes the
@@ -252,14 +258,14 @@ def _rows(x):
 class _LIF(torch.autograd.Function):
     """The whole T-step recurrence as one graph node: no per-step graph, BPTT written out by hand.
 
-    cur is [T, B, N] (a stride-0 expand of one step counts as constant in time) or [B, N], the
-    same current at each of num_steps steps. output: "spk_mem" -> (spk, mem), both [T, B, N];
-    "spk" -> spk alone; "rate" -> the mean spike rate over the steps, [B, N].
+    cur is [T, ...] (a stride-0 expand of one step counts as constant in time), or, if constant,
+    one step's current [...] held for num_steps steps. output: "spk_mem" -> (spk, mem), both
+    [T, ...]; "spk" -> spk alone; "rate" -> the mean spike rate over the steps, [...].
     """
 
     @staticmethod
-    def forward(ctx, cur, num_steps, threshold, beta, reset, surrogate, slope, output):
-        c = _rows(cur.reshape(1 if cur.dim() == 2 else cur.shape[0], -1))  # [T, M], or [1, M]
+    def forward(ctx, cur, num_steps, constant, threshold, beta, reset, surrogate, slope, output):
+        c = _rows(cur.reshape(1 if constant else num_steps, -1))  # [T, M], or [1, M]
         M = c.shape[1]
         real = c.dtype.type  # np.float32 or np.float64
         kernel_surrogate = list(SURROGATES).index(surrogate) if surrogate else -1  # -1: no gradient through spk
@@ -272,11 +278,12 @@ class _LIF(torch.autograd.Function):
         _lif_forward_kernel(c, num_steps, *ctx.params[:3], mem, spk, count)
         mem = torch.from_numpy(mem)
         ctx.save_for_backward(mem)
-        ctx.shape, ctx.output = cur.shape, output
+        ctx.shape, ctx.constant, ctx.output = cur.shape, constant, output
         ctx.set_materialize_grads(False)  # an unused output's gradient comes as None, not a tensor of zeros
-        shape = (num_steps, *cur.shape[-2:])
+        step = cur.shape if constant else cur.shape[1:]  # one step's shape
+        shape = (num_steps, *step)
         if output == "rate":
-            outputs = (torch.from_numpy(count / real(num_steps)).view(cur.shape[-2:]),)
+            outputs = (torch.from_numpy(count / real(num_steps)).view(step),)
         else:
             outputs = (torch.from_numpy(spk).view(shape),)
         if surrogate is None:
@@ -296,10 +303,10 @@ class _LIF(torch.autograd.Function):
             grad_spk = None
         gs, gm = (None if g is None else _rows(g.reshape(g.shape[0], -1)) for g in (grad_spk, grad_mem))
         m = mem.numpy()
-        grad_cur = np.empty((1 if len(ctx.shape) == 2 else m.shape[0], m.shape[1]), m.dtype)
+        grad_cur = np.empty((1 if ctx.constant else m.shape[0], m.shape[1]), m.dtype)
         _lif_backward_kernel(m, gs, gm, threshold, beta, subtract, surrogate, scale, grad_cur,
                              np.empty((3, m.shape[1]), m.dtype))
-        return torch.from_numpy(grad_cur).view(ctx.shape), None, None, None, None, None, None, None
+        return torch.from_numpy(grad_cur).view(ctx.shape), *[None] * 9
 
 
 def _fast(cur):
@@ -312,7 +319,7 @@ def lif(cur, threshold=1.0, beta=0.9, reset="subtract", surrogate="fast_sigmoid"
     _check_options(reset, surrogate)
     if not _fast(cur):
         return lif_reference(cur, threshold, beta, reset, surrogate, slope)
-    return _LIF.apply(cur, cur.shape[0], threshold, beta, reset, surrogate, slope, "spk_mem")
+    return _LIF.apply(cur, cur.shape[0], False, threshold, beta, reset, surrogate, slope, "spk_mem")
 
 
 # --- modules: thin, stateless wrappers -------------------------------------------------------------
@@ -338,14 +345,16 @@ class SpikingNeuron(nn.Module):
 
     def drive(self, cur, num_steps, threshold=None, rate=False):
         """What a network needs of its layer, unchecked: cur [B, N] (the same current at each of
-        num_steps steps) or [T, B, N] -> spk [T, B, N], or the mean spike rate [B, N] if rate.
+        num_steps steps) or [T, B, N] (T steps, whatever num_steps says) -> spk [T, B, N], or the
+        mean spike rate [B, N] if rate.
 
         The fast engine writes only that, and the membranes for backward.
         """
         threshold = self.threshold if threshold is None else threshold
+        num_steps = num_steps if cur.dim() == 2 else cur.shape[0]
         if self.engine == "fast" and _fast(cur):
-            return _LIF.apply(cur, num_steps, threshold, self.beta, self.reset, self.surrogate, self.slope,
-                              "rate" if rate else "spk")
+            return _LIF.apply(cur, num_steps, cur.dim() == 2, threshold, self.beta, self.reset, self.surrogate,
+                              self.slope, "rate" if rate else "spk")
         if cur.dim() == 2:
             cur = cur.expand(num_steps, *cur.shape)
         spk, _ = self.run(cur, threshold)

@@ -4,7 +4,7 @@
     python benchmarks/benchmark.py --sweep      # snn_core's time per epoch against T, batch and width
     python benchmarks/benchmark.py --profile    # where snn_core's training time goes
     python benchmarks/benchmark.py --quick      # a smoke run: 20 epochs, one round
-    python benchmarks/benchmark.py --sweep --glibc-defaults   # without snn_core's allocator setting
+    SNN_CORE_KEEP_FREED_MEMORY=0 python benchmarks/benchmark.py --sweep   # glibc's own allocator policy
 
 Every spiking implementation is the same 2-32-32-1 network: direct encoding (the same input
 current at every step), LIF neurons with beta 0.9, threshold 1 and reset by subtraction, a
@@ -379,7 +379,8 @@ def cpu_model():
 
 def machine_line():
     return (f"machine: {cpu_model()}, {os.cpu_count()} logical cores; Python {sys.version.split()[0]}, "
-            f"torch {torch.__version__}, {torch.get_num_threads()} thread(s)")
+            f"torch {torch.__version__}, {torch.get_num_threads()} thread(s); glibc keeps freed memory: "
+            f"{'yes' if snn_core.KEEPS_FREED_MEMORY else 'no'}")
 
 
 def main(argv=None):
@@ -391,14 +392,7 @@ def main(argv=None):
     p.add_argument("--quick", action="store_true", help="a smoke run: 20 epochs, one round, a 30 x 30 grid")
     p.add_argument("--rounds", type=int, help="round-robin rounds (default 3, or 1 with --quick)")
     p.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
-    p.add_argument("--glibc-defaults", action="store_true",
-                   help="undo snn_core's allocator setting (glibc's initial 128 KiB thresholds), to see what it saves")
     a = p.parse_args(argv)
-    if a.glibc_defaults:
-        import ctypes
-        libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-3, 128 << 10)  # M_MMAP_THRESHOLD
-        libc.mallopt(-1, 128 << 10)  # M_TRIM_THRESHOLD
     cfg = Config.quick() if a.quick else Config()
     if a.rounds is not None:
         if a.rounds < 1:

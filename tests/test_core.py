@@ -128,20 +128,54 @@ def test_fast_path_equals_reference(reset, surrogate, shape, threshold, beta, sl
 
 
 @pytest.mark.parametrize("reset", sc.RESETS)
+def test_fast_path_gradient_through_an_expanded_current(reset):
+    # a current held constant as a stride-0 expand: the kernel reads one row, autograd sums the gradient
+    gen = torch.Generator().manual_seed(7)
+    base = torch.randn(20, 9, generator=gen) + 0.6
+    weights = torch.randn(2, 15, 20, 9, generator=gen)
+    grads = []
+    for fn in (sc.lif_reference, sc.lif):
+        leaf = base.clone().requires_grad_()
+        spk, mem = fn(leaf.expand(15, 20, 9), reset=reset)
+        ((spk * weights[0]).sum() + (mem * weights[1]).sum()).backward()
+        grads.append(leaf.grad)
+    torch.testing.assert_close(grads[1], grads[0], rtol=0, atol=1e-4)  # sums of 15 float32 terms of size ~100
+
+
+@pytest.mark.parametrize("shape", [(7,), (6, 4), (5, 3, 2), (6, 2, 3, 4)])
+def test_fast_path_takes_any_rank_like_the_reference(shape):
+    # time first, then any neuron layout, as lif_reference takes it
+    gen = torch.Generator().manual_seed(len(shape))
+    base = torch.randn(shape, generator=gen, dtype=torch.float64) + 0.6
+    weight = torch.randn(shape, generator=gen, dtype=torch.float64)
+    results = []
+    for fn in (sc.lif_reference, sc.lif):
+        cur = base.clone().requires_grad_()
+        spk, mem = fn(cur)
+        ((spk + mem) * weight).sum().backward()
+        results.append((spk.detach(), mem.detach(), cur.grad))
+    (s_ref, m_ref, g_ref), (s_fast, m_fast, g_fast) = results
+    assert s_fast.shape == m_fast.shape == g_fast.shape == shape
+    assert torch.equal(s_fast, s_ref) and torch.equal(m_fast, m_ref)
+    torch.testing.assert_close(g_fast, g_ref, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("reset", sc.RESETS)
 @pytest.mark.parametrize("surrogate", [*sc.SURROGATES, None])
 @pytest.mark.parametrize("constant", [True, False])
 @pytest.mark.parametrize("rate", [True, False])
 @pytest.mark.parametrize("dtype,grad_tol", [(torch.float32, 1e-5), (torch.float64, 1e-12)])
-def test_fast_drive_equals_reference(reset, surrogate, constant, rate, dtype, grad_tol):
+@pytest.mark.parametrize("steps", [12, 1])
+def test_fast_drive_equals_reference(reset, surrogate, constant, rate, dtype, grad_tol, steps):
     # what a network asks of a layer: a current [B, N] held for T steps, or [T, B, N]; spikes or the rate
-    gen = torch.Generator().manual_seed(zlib.crc32(repr((reset, surrogate, constant, rate)).encode()))
-    shape = (30, 17) if constant else (12, 30, 17)
+    gen = torch.Generator().manual_seed(zlib.crc32(repr((reset, surrogate, constant, rate, steps)).encode()))
+    shape = (30, 17) if constant else (steps, 30, 17)
     base = torch.randn(shape, generator=gen, dtype=dtype) + 0.6
-    weight = torch.randn((30, 17) if rate else (12, 30, 17), generator=gen, dtype=dtype)
+    weight = torch.randn((30, 17) if rate else (steps, 30, 17), generator=gen, dtype=dtype)
     results = []
     for engine in ENGINES:
         cur = base.clone().requires_grad_()
-        out = SpikingNeuron(reset=reset, surrogate=surrogate, engine=engine).drive(cur, 12, rate=rate)
+        out = SpikingNeuron(reset=reset, surrogate=surrogate, engine=engine).drive(cur, steps, rate=rate)
         assert out.shape == weight.shape
         if surrogate:
             (out * weight).sum().backward()
@@ -170,6 +204,20 @@ def test_fast_network_gradients_equal_reference_network(reset, surrogate):
     for name, g in grads[1].items():
         assert g.abs().sum() > 0, name
         torch.testing.assert_close(grads[0][name], g, rtol=0, atol=1e-5, msg=name)
+
+
+@pytest.mark.skipif(__import__("platform").libc_ver()[0] != "glibc", reason="the allocator setting is glibc's")
+def test_allocator_setting_applies_at_import_unless_switched_off():
+    import os
+    import subprocess
+    import sys
+    code = "import snn_core; print(snn_core.KEEPS_FREED_MEMORY)"
+    for value, expected in ((None, "True"), ("0", "False"), ("1", "True")):
+        env = {k: v for k, v in os.environ.items() if k != "SNN_CORE_KEEP_FREED_MEMORY"}
+        if value is not None:
+            env["SNN_CORE_KEEP_FREED_MEMORY"] = value
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+        assert out.stdout.strip() == expected, (value, out.stderr[-500:])
 
 
 # --- layer and network ------------------------------------------------------------------------------

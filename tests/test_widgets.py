@@ -86,10 +86,23 @@ def test_boundary_explorer_png_is_what_savefig_draws(trained):
     frames = []
     for threshold, steps in ((1.0, 25), (0.5, 3), (1000.0, 25), (1.5, 10)):  # the third is silent
         e.update(threshold=threshold, num_steps=steps)
-        fast, full = _pixels(sw.explorer_png(e)), _pixels(sw.figure_png(e.figure))
+        fast, full = _pixels(e.png()), _pixels(sw.figure_png(e.figure))
         assert fast.shape == full.shape and np.array_equal(fast, full), (threshold, steps)
         frames.append(fast)
     assert all(not np.array_equal(a, b) for a, b in zip(frames, frames[1:]))  # each move changed the picture
+
+
+@pytest.mark.parametrize("style", ["grid", "inward ticks"])
+def test_axes_redraw_draws_in_full_when_the_frame_reaches_into_the_plot(trained, style):
+    model, data = trained
+    e = sw.BoundaryExplorer(model, data, resolution=30)
+    if style == "grid":
+        e.ax.grid(True)
+    else:
+        e.ax.tick_params(direction="in")
+    for threshold in (1.0, 0.5):
+        e.update(threshold=threshold, num_steps=25)
+        assert np.array_equal(_pixels(e.png()), _pixels(sw.figure_png(e.figure)))
 
 
 def test_spikes_per_sample_counts_every_layer():
