@@ -204,14 +204,6 @@ def inference_seconds(model, X, repeats):
     return times
 
 
-def grid_points(X, resolution, margin=0.5):
-    """A resolution x resolution lattice covering X: [resolution**2, 2]."""
-    lo, hi = X.min(0).values - margin, X.max(0).values + margin
-    xs, ys = (torch.linspace(float(lo[i]), float(hi[i]), resolution) for i in (0, 1))
-    yy, xx = torch.meshgrid(ys, xs, indexing="ij")
-    return torch.stack([xx.reshape(-1), yy.reshape(-1)], 1)
-
-
 @contextmanager
 def garbage_collection_paused():
     """Collect now, then not inside: a collection would free older models' tensors mid-measurement."""
@@ -267,7 +259,7 @@ class Result:
 
 def compare(impls, data, cfg):
     """Train and time every implementation, alternating between them for cfg.rounds rounds."""
-    grid = grid_points(data.X_test, cfg.grid)
+    grid = snn_core.grid_points(data.X_test, cfg.grid)[2]  # the decision grid's [grid**2, 2] points
     train_s = {impl.name: [] for impl in impls}
     infer_s = {impl.name: [] for impl in impls}
     test_acc = {}
