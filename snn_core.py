@@ -23,50 +23,28 @@ no surrogate, ``randn`` weights), so its defects can be shown rather than told.
 
 ``lif_reference`` is the readable per-step loop written above; ``lif`` runs the same recurrence as
 one autograd Function with a hand-written backward (BPTT), and the tests hold the two equal.
-Importing this module asks glibc to keep freed memory for reuse (see _keep_freed_memory).
+The fast path lives in snn_fast.py; importing it asks glibc to keep freed memory for reuse.
 """
 import argparse
-import ctypes
 import math
-import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 
-import numba
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import snn_fast
+
 RESETS = ("subtract", "zero")
+KEEPS_FREED_MEMORY = snn_fast.KEEPS_FREED_MEMORY  # the allocator setting snn_fast made at import
 
 
-def _keep_freed_memory():
-    """Let glibc keep freed blocks for reuse rather than hand them back to the OS; True if it did.
-
-    By default it hands back some freed multi-MB blocks, and training page-faults them in again:
-    an epoch of the moons network took 1.2-1.4x as long here, one of width 128 2.6x
-    (benchmarks/README.md). The setting holds for the whole process; SNN_CORE_KEEP_FREED_MEMORY=0
-    in the environment skips it.
-    """
-    if os.environ.get("SNN_CORE_KEEP_FREED_MEMORY", "1") == "0":
-        return False
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return False  # not glibc (macOS, Windows, musl): nothing to tune
-    libc.mallopt(-3, 32 << 20)   # M_MMAP_THRESHOLD: serve blocks under 32 MiB from the heap
-    libc.mallopt(-1, 256 << 20)  # M_TRIM_THRESHOLD: keep up to 256 MiB of freed heap
-    return True
-
-
-KEEPS_FREED_MEMORY = _keep_freed_memory()
-
-
-# The reference's surrogates, word for word the module docstring's (the backward kernel writes the
-# same two in the arrays' dtype); the denominators are >= 1, so no membrane value gives NaN or inf.
+# The reference's surrogates, word for word the module docstring's (snn_fast's backward kernel
+# writes the same two in the arrays' dtype); the denominators are >= 1, so no membrane value gives NaN or inf.
 def _fast_sigmoid(x, slope):
     return 1 / (slope * abs(x) + 1) ** 2
 
@@ -167,159 +145,17 @@ def lif_reference(cur, threshold=1.0, beta=0.9, reset="subtract", surrogate="fas
     return torch.stack(spks), torch.stack(mems)  # [T, B, N] each
 
 
-# The fast path: the recurrence compiled by Numba. Scalars come in the arrays' dtype and every step
-# keeps the reference's operation order, so spikes and membranes match lif_reference bit for bit.
-# Each inner loop runs over one row (one time step) and touches few arrays, so LLVM vectorizes it.
-# Memory traffic costs more than the arithmetic here, so the network's training path writes only
-# what it reads again: the spikes the next layer needs (the last layer's spike count alone), the
-# membranes for backward, and, for a current constant in time, its gradient already summed over T.
-
-@numba.njit(cache=True, error_model="numpy")
-def _lif_forward_kernel(cur, num_steps, threshold, beta, subtract, mem, spk, count):
-    # cur [T, M], or [1, M] for a current constant in time; mem [T, M]. spk is [T, M] to keep every
-    # step, or [2, M] to keep only the last two (rows alternate). count is [M] zeros, or None.
-    one, zero = mem.dtype.type(1), mem.dtype.type(0)
-    for t in range(num_steps):
-        c, m, s = cur[min(t, cur.shape[0] - 1)], mem[t], spk[t % spk.shape[0]]
-        if t == 0:
-            for i in range(m.shape[0]):
-                m[i] = c[i]
-        else:
-            m_prev, s_prev = mem[t - 1], spk[(t - 1) % spk.shape[0]]
-            if subtract:
-                for i in range(m.shape[0]):
-                    m[i] = beta * m_prev[i] + c[i] - threshold * s_prev[i]
-            else:  # beta * (1 - rst) == beta - beta * rst, kept in the arrays' dtype
-                for i in range(m.shape[0]):
-                    m[i] = (beta - beta * s_prev[i]) * m_prev[i] + c[i]
-        for i in range(m.shape[0]):
-            s[i] = one if m[i] >= threshold else zero
-        if count is not None:
-            for i in range(m.shape[0]):
-                count[i] += s[i]
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _lif_backward_kernel(mem, grad_spk, grad_mem, threshold, beta, subtract, surrogate, scale, grad_cur, work):
-    # BPTT: delta[t] = dL/dmem[t] = grad_mem[t] + grad_spk[t] * g(mem[t] - threshold)
-    #                              + dmem[t+1]/dmem[t] * delta[t+1],    and dL/dcur[t] = delta[t],
-    # with dmem[t+1]/dmem[t] = beta, or beta * (1 - spk[t]) for the reset to zero (spk[t] is
-    # mem[t] >= threshold). g is the module docstring's surrogate, scale = slope (fast_sigmoid) or
-    # pi / 2 * slope (atan). grad_spk and grad_mem are [T, M], [1, M] when constant in time, or None
-    # for an unused output (Numba compiles its term away). grad_cur is [T, M], or [1, M] for the
-    # sum over time (the gradient of a constant current). work is [3, M] scratch.
-    one, zero = mem.dtype.type(1), mem.dtype.type(0)
-    T, M = mem.shape
-    tmp, factor, d = work[0], work[1], work[2]  # d: delta[t + 1], then delta[t], when summing
-    summed = grad_cur.shape[0] == 1
-    for i in range(M):
-        d[i] = 0
-        if summed:
-            grad_cur[0, i] = 0
-    for t in range(T - 1, -1, -1):
-        m = mem[t]
-        if grad_spk is None:
-            for i in range(M):
-                tmp[i] = 0
-        else:
-            gs = grad_spk[min(t, grad_spk.shape[0] - 1)]
-            if surrogate == 0:
-                for i in range(M):
-                    a = scale * abs(m[i] - threshold) + one
-                    tmp[i] = gs[i] / (a * a)
-            else:
-                for i in range(M):
-                    a = scale * (m[i] - threshold)
-                    tmp[i] = gs[i] / (one + a * a)
-        if grad_mem is not None:
-            gm = grad_mem[min(t, grad_mem.shape[0] - 1)]
-            for i in range(M):
-                tmp[i] += gm[i]
-        if not subtract:
-            for i in range(M):
-                factor[i] = beta - beta * (one if m[i] >= threshold else zero)
-        if summed:  # d <- delta[t]; grad_cur[0] += delta[t]
-            g = grad_cur[0]
-            for i in range(M):
-                v = tmp[i] + (beta if subtract else factor[i]) * d[i]
-                d[i] = v
-                g[i] += v
-        else:  # grad_cur[t] <- delta[t], from grad_cur[t + 1] (zero at t = T - 1)
-            out, after = grad_cur[t], (d if t == T - 1 else grad_cur[t + 1])
-            for i in range(M):
-                out[i] = tmp[i] + (beta if subtract else factor[i]) * after[i]
-
-
-def _rows(x):
-    """A [T, M] tensor as a C-contiguous array Numba vectorizes: its first row alone if x is constant in T."""
-    return np.ascontiguousarray((x[:1] if x.stride(0) == 0 else x).detach().numpy())
-
-
-class _LIF(torch.autograd.Function):
-    """The whole T-step recurrence as one graph node: no per-step graph, BPTT written out by hand.
-
-    cur is [T, ...] (a stride-0 expand of one step counts as constant in time), or, if constant,
-    one step's current [...] held for num_steps steps. output: "spk_mem" -> (spk, mem), both
-    [T, ...]; "spk" -> spk alone; "rate" -> the mean spike rate over the steps, [...].
-    """
-
-    @staticmethod
-    def forward(ctx, cur, num_steps, constant, threshold, beta, reset, surrogate, slope, output):
-        c = _rows(cur.reshape(1 if constant else num_steps, -1))  # [T, M], or [1, M]
-        M = c.shape[1]
-        real = c.dtype.type  # np.float32 or np.float64
-        kernel_surrogate = list(SURROGATES).index(surrogate) if surrogate else -1  # -1: no gradient through spk
-        scale = math.pi / 2 * slope if surrogate == "atan" else slope  # the backward kernel's g(x) scale
-        ctx.params = real(threshold), real(beta), reset == "subtract", kernel_surrogate, real(scale)
-        # NumPy buffers: its allocator reuses freed pages, where torch.empty of this size page-faults afresh
-        mem = np.empty((num_steps, M), c.dtype)
-        spk = np.empty((2 if output == "rate" else num_steps, M), c.dtype)
-        count = np.zeros(M, c.dtype) if output == "rate" else None
-        _lif_forward_kernel(c, num_steps, *ctx.params[:3], mem, spk, count)
-        mem = torch.from_numpy(mem)
-        ctx.save_for_backward(mem)
-        ctx.shape, ctx.constant, ctx.output = cur.shape, constant, output
-        ctx.set_materialize_grads(False)  # an unused output's gradient comes as None, not a tensor of zeros
-        step = cur.shape if constant else cur.shape[1:]  # one step's shape
-        shape = (num_steps, *step)
-        if output == "rate":
-            outputs = (torch.from_numpy(count / real(num_steps)).view(step),)
-        else:
-            outputs = (torch.from_numpy(spk).view(shape),)
-        if surrogate is None:
-            ctx.mark_non_differentiable(*outputs)
-        if output == "spk_mem":
-            outputs += (mem.view(shape),)
-        return outputs if len(outputs) > 1 else outputs[0]
-
-    @staticmethod
-    def backward(ctx, *grads):
-        (mem,) = ctx.saved_tensors  # [T, M]
-        threshold, beta, subtract, surrogate, scale = ctx.params
-        grad_spk, grad_mem = grads if ctx.output == "spk_mem" else (grads[0], None)
-        if ctx.output == "rate" and grad_spk is not None:
-            grad_spk = (grad_spk / mem.shape[0]).unsqueeze(0)  # rate = spk.sum(0) / T: each step gets grad / T
-        if surrogate < 0:  # the spikes pass no gradient
-            grad_spk = None
-        gs, gm = (None if g is None else _rows(g.reshape(g.shape[0], -1)) for g in (grad_spk, grad_mem))
-        m = mem.numpy()
-        grad_cur = np.empty((1 if ctx.constant else m.shape[0], m.shape[1]), m.dtype)
-        _lif_backward_kernel(m, gs, gm, threshold, beta, subtract, surrogate, scale, grad_cur,
-                             np.empty((3, m.shape[1]), m.dtype))
-        return torch.from_numpy(grad_cur).view(ctx.shape), *[None] * 9
-
-
 def _fast(cur):
     return cur.device.type == "cpu" and cur.dtype in (torch.float32, torch.float64)
 
 
 def lif(cur, threshold=1.0, beta=0.9, reset="subtract", surrogate="fast_sigmoid", slope=25.0):
-    """lif_reference's result (values and gradients), several times faster: Numba kernels for CPU
-    float32/64 tensors, lif_reference itself for any other."""
+    """lif_reference's result (values and gradients), several times faster: snn_fast's Numba
+    kernels for CPU float32/64 tensors, lif_reference itself for any other."""
     _check_options(reset, surrogate)
     if not _fast(cur):
         return lif_reference(cur, threshold, beta, reset, surrogate, slope)
-    return _LIF.apply(cur, cur.shape[0], False, threshold, beta, reset, surrogate, slope, "spk_mem")
+    return snn_fast.lif(cur, threshold, beta, reset, surrogate, slope)
 
 
 # --- modules: thin, stateless wrappers -------------------------------------------------------------
@@ -339,26 +175,27 @@ class SpikingNeuron(nn.Module):
 
     def run(self, cur, threshold=None):
         """forward without the argument checks, for callers that made them already."""
-        fn = lif if self.engine == "fast" else lif_reference
-        return fn(cur, self.threshold if threshold is None else threshold, self.beta, self.reset,
-                  self.surrogate, self.slope)
+        return (lif if self.engine == "fast" else lif_reference)(cur, *self._options(threshold))
 
-    def drive(self, cur, num_steps, threshold=None, rate=False):
-        """What a network needs of its layer, unchecked: cur [B, N] (the same current at each of
-        num_steps steps) or [T, B, N] (T steps, whatever num_steps says) -> spk [T, B, N], or the
-        mean spike rate [B, N] if rate.
-
-        The fast engine writes only that, and the membranes for backward.
-        """
-        threshold = self.threshold if threshold is None else threshold
-        num_steps = num_steps if cur.dim() == 2 else cur.shape[0]
+    def spikes(self, cur, num_steps, threshold=None):
+        """What a network's hidden layer needs, unchecked: cur [B, N] (the same current at each of
+        num_steps steps) or [T, B, N] (T steps) -> spk [T, B, N]. The fast engine keeps the
+        membranes for backward only."""
         if self.engine == "fast" and _fast(cur):
-            return _LIF.apply(cur, num_steps, cur.dim() == 2, threshold, self.beta, self.reset, self.surrogate,
-                              self.slope, "rate" if rate else "spk")
-        if cur.dim() == 2:
-            cur = cur.expand(num_steps, *cur.shape)
-        spk, _ = self.run(cur, threshold)
-        return spk.sum(0) / num_steps if rate else spk  # sum / T: mean would divide a [T, B, N] gradient
+            return snn_fast.lif_spikes(cur, num_steps, *self._options(threshold))
+        return self.run(cur.expand(num_steps, *cur.shape) if cur.dim() == 2 else cur, threshold)[0]
+
+    def rate(self, cur, num_steps, threshold=None):
+        """What a network's last layer needs, unchecked: the mean spike rate [B, N] over the steps, for
+        cur as in spikes(). The fast engine counts the spikes as it goes rather than keep them."""
+        if self.engine == "fast" and _fast(cur):
+            return snn_fast.lif_rate(cur, num_steps, *self._options(threshold))
+        spk = self.spikes(cur, num_steps, threshold)
+        return spk.sum(0) / spk.shape[0]  # sum / T: mean would divide a [T, B, N] gradient in backward
+
+    def _options(self, threshold):
+        return (self.threshold if threshold is None else threshold, self.beta, self.reset, self.surrogate,
+                self.slope)
 
     def forward(self, cur, threshold=None):
         _check_input("cur", cur, 3)
@@ -426,8 +263,10 @@ class SpikingNeuralNetwork(nn.Module):
             if record:
                 spk, mem = layer.neuron.run(cur.expand(num_steps, *cur.shape) if i == 0 else cur, threshold)
                 recording.append((spk, mem))
-            else:  # the last layer gives its mean rate
-                spk = layer.neuron.drive(cur, num_steps, threshold, rate=i == len(self.layers) - 1)
+            elif i < len(self.layers) - 1:
+                spk = layer.neuron.spikes(cur, num_steps, threshold)
+            else:
+                spk = layer.neuron.rate(cur, num_steps, threshold)  # [B, N]: what the read-out reads
         return recording if record else self.readout(spk)  # logits [B, output_size]
 
     def forward(self, x, num_steps=None, threshold=None):

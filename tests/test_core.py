@@ -166,7 +166,7 @@ def test_fast_path_takes_any_rank_like_the_reference(shape):
 @pytest.mark.parametrize("rate", [True, False])
 @pytest.mark.parametrize("dtype,grad_tol", [(torch.float32, 1e-5), (torch.float64, 1e-12)])
 @pytest.mark.parametrize("steps", [12, 1])
-def test_fast_drive_equals_reference(reset, surrogate, constant, rate, dtype, grad_tol, steps):
+def test_fast_layer_path_equals_reference(reset, surrogate, constant, rate, dtype, grad_tol, steps):
     # what a network asks of a layer: a current [B, N] held for T steps, or [T, B, N]; spikes or the rate
     gen = torch.Generator().manual_seed(zlib.crc32(repr((reset, surrogate, constant, rate, steps)).encode()))
     shape = (30, 17) if constant else (steps, 30, 17)
@@ -175,7 +175,8 @@ def test_fast_drive_equals_reference(reset, surrogate, constant, rate, dtype, gr
     results = []
     for engine in ENGINES:
         cur = base.clone().requires_grad_()
-        out = SpikingNeuron(reset=reset, surrogate=surrogate, engine=engine).drive(cur, steps, rate=rate)
+        neuron = SpikingNeuron(reset=reset, surrogate=surrogate, engine=engine)
+        out = neuron.rate(cur, steps) if rate else neuron.spikes(cur, steps)
         assert out.shape == weight.shape
         if surrogate:
             (out * weight).sum().backward()
