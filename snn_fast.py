@@ -47,16 +47,16 @@ KEEPS_FREED_MEMORY = _keep_freed_memory()
 
 @numba.njit(cache=True, error_model="numpy")
 def _lif_forward_kernel(cur, num_steps, threshold, beta, subtract, mem, spk, count):
-    # cur [T, M], or [1, M] for a current constant in time; mem [T, M]. spk is [T, M] to keep every
+    # cur [T, M], or [1, M] for a current constant in time. mem and spk are [T, M] to keep every
     # step, or [2, M] to keep only the last two (rows alternate). count is [M] zeros, or None.
     one, zero = mem.dtype.type(1), mem.dtype.type(0)
     for t in range(num_steps):
-        c, m, s = cur[min(t, cur.shape[0] - 1)], mem[t], spk[t % spk.shape[0]]
+        c, m, s = cur[min(t, cur.shape[0] - 1)], mem[t % mem.shape[0]], spk[t % spk.shape[0]]
         if t == 0:
             for i in range(m.shape[0]):
                 m[i] = c[i]
         else:
-            m_prev, s_prev = mem[t - 1], spk[(t - 1) % spk.shape[0]]
+            m_prev, s_prev = mem[(t - 1) % mem.shape[0]], spk[(t - 1) % spk.shape[0]]
             if subtract:
                 for i in range(m.shape[0]):
                     m[i] = beta * m_prev[i] + c[i] - threshold * s_prev[i]
@@ -143,7 +143,8 @@ class _LIF(torch.autograd.Function):
         scale = math.pi / 2 * slope if surrogate == "atan" else slope  # the backward kernel's g(x) scale
         ctx.params = real(threshold), real(beta), reset == "subtract", kernel_surrogate, real(scale)
         # NumPy buffers: its allocator reuses freed pages, where torch.empty of this size page-faults afresh
-        mem = np.empty((num_steps, M), c.dtype)
+        keep_mem = output == "spk_mem" or ctx.needs_input_grad[0]  # without backward, only for the output
+        mem = np.empty((num_steps if keep_mem else 2, M), c.dtype)
         spk = np.empty((2 if output == "rate" else num_steps, M), c.dtype)
         count = np.zeros(M, c.dtype) if output == "rate" else None
         _lif_forward_kernel(c, num_steps, *ctx.params[:3], mem, spk, count)

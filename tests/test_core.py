@@ -191,6 +191,21 @@ def test_fast_layer_path_equals_reference(reset, surrogate, constant, rate, dtyp
 
 
 @pytest.mark.parametrize("reset", sc.RESETS)
+def test_inference_without_gradients_gives_the_same_logits(reset):
+    # under no_grad the fast path keeps only two rows of membranes: the answer must not change
+    logits = []
+    for engine in ENGINES:
+        torch.manual_seed(1)
+        net = SpikingNeuralNetwork(hidden_sizes=(12, 9, 7), num_steps=15, reset=reset, engine=engine)
+        x = torch.randn(50, 2)
+        with torch.no_grad():
+            logits.append(net(x))
+        logits.append(net(x).detach())
+    assert all(torch.equal(logits[0], other) for other in logits[1:])
+    assert logits[0].std() > 0
+
+
+@pytest.mark.parametrize("reset", sc.RESETS)
 @pytest.mark.parametrize("surrogate", list(sc.SURROGATES))
 def test_fast_network_gradients_equal_reference_network(reset, surrogate):
     data = sc.make_moons_data(64, 10, noise=0.2, seed=3)
